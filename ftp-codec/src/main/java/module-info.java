@@ -6,6 +6,6 @@ module io.github.ftproute.codec {
   requires static org.jspecify;
   requires static mina.core;
 
-  // exports io.github.ftproute.codec; (added with the first type)
-  // exports io.github.ftproute.codec.mina; (added with the first type)
+  exports io.github.ftproute.codec;
+  exports io.github.ftproute.codec.mina;
 }

@@ -144,7 +144,9 @@ public final class FtpReply implements DecodedReply {
 
   /**
    * Returns the text of each line, decoded with {@link #charset()}: the first and last lines without
-   * their code and separator, inner lines whole.
+   * their code and separator; inner lines whole, except that an inner line that repeats the reply's
+   * code with a hyphen ({@code "220-You are user number 1"}, as Pure-FTPd and FileZilla Server send)
+   * loses that prefix too.
    */
   public List<String> lines() {
     List<String> out = new ArrayList<>(lines.length);
@@ -173,8 +175,14 @@ public final class FtpReply implements DecodedReply {
 
   /** Returns the offset of line {@code index}'s text within its bytes. */
   int textStart(int index) {
-    boolean coded = index == 0 || index == lines.length - 1;
-    return coded ? Math.min(4, lines[index].length) : 0;
+    byte[] line = lines[index];
+    if (index == 0 || index == lines.length - 1) {
+      return Math.min(4, line.length);
+    }
+    byte[] first = lines[0];
+    boolean repeatsCode = line.length >= 4 && line[3] == '-'
+        && line[0] == first[0] && line[1] == first[1] && line[2] == first[2];
+    return repeatsCode ? 4 : 0;
   }
 
   /** The lines as decoded, code prefixes included. Not a copy: callers must not modify them. */

@@ -176,7 +176,7 @@ public final class AddressArguments {
   }
 
   static ParseResult<InetSocketAddress> endpoint(byte[] ip, int port, String what, String text) {
-    if (port == 0) {
+    if (port < 1 || port > 65535) {
       return new ParseResult.Invalid<>(what + ": '" + Ascii.escape(text) + "' (expected: port 1..65535)");
     }
     return new ParseResult.Ok<>(new InetSocketAddress(IpLiterals.toAddress(ip), port));

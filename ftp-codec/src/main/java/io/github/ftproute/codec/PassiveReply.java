@@ -29,16 +29,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PassiveReply {
   private final FtpReply reply;
-  private final @Nullable InetAddress address;
+  private final int ipv4;
+  private final byte @Nullable [] ip; // 228 only; a 227 keeps its address in ipv4
   private final int port;
   private final int line;
   private final int start;
   private final int end;
 
   private PassiveReply(
-      FtpReply reply, @Nullable InetAddress address, int port, int line, int start, int end) {
+      FtpReply reply, int ipv4, byte @Nullable [] ip, int port, int line, int start, int end) {
     this.reply = reply;
-    this.address = address;
+    this.ipv4 = ipv4;
+    this.ip = ip;
     this.port = port;
     this.line = line;
     this.start = start;
@@ -54,16 +56,14 @@ public final class PassiveReply {
     requireNonNull(reply, "reply");
     int code = reply.code().value();
     if (code != 227 && code != 228 && code != 229) {
-      return new ParseResult.Invalid<>(
-          "reply code: " + code + " (expected: 227, 228 or 229)");
+      return new ParseResult.Invalid<>("reply code: " + code + " (expected: 227, 228 or 229)");
     }
     byte[][] lines = reply.lineBytes();
     for (int i = 0; i < lines.length; i++) {
-      String text = new String(lines[i], StandardCharsets.ISO_8859_1); // one char per byte
       int from = reply.textStart(i);
-      ParseResult<PassiveReply> result = code == 227 ? scan227(reply, i, text, from)
-          : code == 228 ? scan228(reply, i, text, from)
-          : scan229(reply, i, text, from);
+      ParseResult<PassiveReply> result = code == 227 ? scan227(reply, i, lines[i], from)
+          : code == 228 ? scan228(reply, i, lines[i], from)
+          : scan229(reply, i, lines[i], from);
       if (result != null) {
         return result;
       }
@@ -74,42 +74,74 @@ public final class PassiveReply {
             + " in the text)");
   }
 
+  /** Scans for six comma-separated numbers; works on the bytes, allocating only the result. */
   private static @Nullable ParseResult<PassiveReply> scan227(
-      FtpReply reply, int line, String text, int from) {
-    int[] values = new int[6];
-    int[] end = new int[1];
-    for (int i = from; i < text.length(); i++) {
-      if (!NumberList.isDigit(text.charAt(i)) || (i > from && NumberList.isDigit(text.charAt(i - 1)))) {
+      FtpReply reply, int line, byte[] text, int from) {
+    for (int i = from; i < text.length; i++) {
+      if (!isDigit(text[i]) || (i > from && isDigit(text[i - 1]))) {
         continue;
       }
-      if (NumberList.read(text, i, values, end) != 6) {
+      int at = i;
+      int ip = 0;
+      int p1 = 0;
+      int count = 0;
+      boolean tooBig = false;
+      int value = 0;
+      while (count < 6) {
+        int digitsStart = at;
+        value = 0;
+        while (at < text.length && isDigit(text[at])) {
+          value = at - digitsStart < 3 ? value * 10 + (text[at] - '0') : 1000;
+          at++;
+        }
+        if (at == digitsStart) {
+          break;
+        }
+        tooBig |= value > 255;
+        count++;
+        if (count <= 4) {
+          ip = ip << 8 | (value & 0xFF);
+        } else if (count == 5) {
+          p1 = value;
+        }
+        if (count < 6) {
+          if (at < text.length && text[at] == ',') {
+            at++;
+          } else {
+            break;
+          }
+        }
+      }
+      if (count != 6) {
         continue;
       }
-      if (!AddressArguments.bytes(values, 6)
-          || (end[0] < text.length() && NumberList.isDigit(text.charAt(end[0])))) {
-        return AddressArguments.invalid("227 reply", text, "six numbers 0..255");
+      if (tooBig) {
+        return AddressArguments.invalid("227 reply", latin1(text), "six numbers 0..255");
       }
-      byte[] ip = {(byte) values[0], (byte) values[1], (byte) values[2], (byte) values[3]};
-      return endpoint(reply, line, i, end[0], ip, values[4] << 8 | values[5], text);
+      int port = p1 << 8 | value;
+      if (port == 0) {
+        return AddressArguments.invalid("227 reply", latin1(text), "port 1..65535");
+      }
+      return new ParseResult.Ok<>(new PassiveReply(reply, ip, null, port, line, i, at));
     }
     return null;
   }
 
   private static @Nullable ParseResult<PassiveReply> scan228(
-      FtpReply reply, int line, String text, int from) {
+      FtpReply reply, int line, byte[] bytes, int from) {
+    String text = latin1(bytes); // one char per byte, so indexes match
     for (int i = from; i < text.length(); i++) {
       if (!NumberList.isDigit(text.charAt(i)) || (i > from && NumberList.isDigit(text.charAt(i - 1)))) {
         continue;
       }
-      int[] values = new int[2];
-      if (NumberList.read(text, i, values, new int[1]) < 2) {
+      if (NumberList.read(text, i, new int[2], new int[1]) < 2) {
         continue;
       }
       AddressArguments.LongForm form = AddressArguments.parseLong(text, i, false);
       if (form.result() instanceof ParseResult.Ok<InetSocketAddress> ok) {
         InetSocketAddress a = ok.value();
-        return new ParseResult.Ok<>(
-            new PassiveReply(reply, a.getAddress(), a.getPort(), line, i, form.end()));
+        return new ParseResult.Ok<>(new PassiveReply(
+            reply, 0, a.getAddress().getAddress(), a.getPort(), line, i, form.end()));
       }
       return form.result() instanceof ParseResult.Unsupported<InetSocketAddress> u
           ? new ParseResult.Unsupported<>(u.reason())
@@ -119,41 +151,42 @@ public final class PassiveReply {
   }
 
   private static @Nullable ParseResult<PassiveReply> scan229(
-      FtpReply reply, int line, String text, int from) {
-    for (int open = text.indexOf('(', from); open >= 0; open = text.indexOf('(', open + 1)) {
-      if (open + 6 > text.length()) {
+      FtpReply reply, int line, byte[] text, int from) {
+    for (int open = from; open < text.length; open++) {
+      if (text[open] != '(') {
+        continue;
+      }
+      if (open + 6 > text.length) {
         return null;
       }
-      char d = text.charAt(open + 1);
-      if (d < 33 || d > 126 || NumberList.isDigit(d)
-          || text.charAt(open + 2) != d || text.charAt(open + 3) != d) {
+      byte d = text[open + 1];
+      if (d < 33 || d > 126 || isDigit(d) || text[open + 2] != d || text[open + 3] != d) {
         continue;
       }
       int digits = open + 4;
       int stop = digits;
-      while (stop < text.length() && NumberList.isDigit(text.charAt(stop))) {
-        stop++;
+      int port = 0;
+      while (stop < text.length && isDigit(text[stop]) && stop - digits < 6) {
+        port = port * 10 + (text[stop++] - '0');
       }
-      if (stop == digits || stop - digits > 5 || stop + 1 >= text.length()
-          || text.charAt(stop) != d || text.charAt(stop + 1) != ')') {
+      if (stop == digits || stop - digits > 5 || stop + 1 >= text.length
+          || text[stop] != d || text[stop + 1] != ')') {
         continue;
       }
-      int port = Integer.parseInt(text.substring(digits, stop));
       if (port < 1 || port > 65535) {
-        return AddressArguments.invalid("229 reply", text, "port 1..65535");
+        return AddressArguments.invalid("229 reply", latin1(text), "port 1..65535");
       }
-      return new ParseResult.Ok<>(new PassiveReply(reply, null, port, line, digits, stop));
+      return new ParseResult.Ok<>(new PassiveReply(reply, 0, null, port, line, digits, stop));
     }
     return null;
   }
 
-  private static ParseResult<PassiveReply> endpoint(
-      FtpReply reply, int line, int start, int end, byte[] ip, int port, String text) {
-    if (port == 0) {
-      return AddressArguments.invalid("227 reply", text, "port 1..65535");
-    }
-    return new ParseResult.Ok<>(
-        new PassiveReply(reply, IpLiterals.toAddress(ip), port, line, start, end));
+  private static boolean isDigit(byte b) {
+    return b >= '0' && b <= '9';
+  }
+
+  private static String latin1(byte[] bytes) {
+    return new String(bytes, StandardCharsets.ISO_8859_1);
   }
 
   /** Returns the reply this was parsed from. */
@@ -168,7 +201,13 @@ public final class PassiveReply {
 
   /** Returns the address the server announced; empty for a 229, which announces none. */
   public Optional<InetAddress> address() {
-    return Optional.ofNullable(address);
+    int code = reply.code().value();
+    if (code == 229) {
+      return Optional.empty();
+    }
+    byte[] bytes = ip != null ? ip
+        : new byte[] {(byte) (ipv4 >>> 24), (byte) (ipv4 >>> 16), (byte) (ipv4 >>> 8), (byte) ipv4};
+    return Optional.of(IpLiterals.toAddress(bytes.clone()));
   }
 
   /** Returns the port the server announced, 1..65535. */
@@ -189,19 +228,19 @@ public final class PassiveReply {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
     }
-    StringBuilder numbers = new StringBuilder(64);
+    byte[] replacement;
     int code = reply.code().value();
     if (code == 227) {
-      byte[] ip = AddressArguments.ipv4(new InetSocketAddress(address, port), "227");
-      NumberList.append(numbers, ip[0] & 0xFF, ip[1] & 0xFF, ip[2] & 0xFF, ip[3] & 0xFF,
-          port >>> 8, port & 0xFF);
+      byte[] a = AddressArguments.ipv4(new InetSocketAddress(address, port), "227");
+      replacement = Digits.commaList(a[0] & 0xFF, a[1] & 0xFF, a[2] & 0xFF, a[3] & 0xFF, port >>> 8, port & 0xFF);
     } else if (code == 228) {
+      StringBuilder numbers = new StringBuilder(64);
       AddressArguments.appendLong(numbers, address.getAddress(), port);
+      replacement = numbers.toString().getBytes(StandardCharsets.US_ASCII);
     } else {
-      numbers.append(port);
+      replacement = Digits.commaList(port);
     }
     byte[] old = reply.lineBytes()[line];
-    byte[] replacement = numbers.toString().getBytes(StandardCharsets.US_ASCII);
     byte[] updated = new byte[old.length - (end - start) + replacement.length];
     System.arraycopy(old, 0, updated, 0, start);
     System.arraycopy(replacement, 0, updated, start, replacement.length);
@@ -222,6 +261,6 @@ public final class PassiveReply {
   @Override
   public String toString() {
     return "PassiveReply[" + reply.code() + " "
-        + (address == null ? "" : IpLiterals.format(address)) + ":" + port + "]";
+        + address().map(IpLiterals::format).orElse("") + ":" + port + "]";
   }
 }

@@ -25,6 +25,10 @@ import org.apache.ftpserver.usermanager.impl.WritePermission;
 public final class BackendServer implements AutoCloseable {
   /** The file in every backend's home that holds the backend's name. */
   public static final String WHOAMI = "whoami.txt";
+  /** A file of {@link #DATA_SIZE} bytes in every backend's home, the same on all: {@link #data()}. */
+  public static final String DATA = "data.bin";
+  /** The size of {@link #DATA}, in bytes. */
+  public static final int DATA_SIZE = 1 << 20;
 
   private final String name;
   private final Path home;
@@ -46,6 +50,7 @@ public final class BackendServer implements AutoCloseable {
     try {
       Path home = Files.createTempDirectory("ftproute-" + name + "-");
       Files.writeString(home.resolve(WHOAMI), name + "\n", StandardCharsets.US_ASCII);
+      Files.write(home.resolve(DATA), data());
       FtpServerFactory factory = new FtpServerFactory();
       ListenerFactory listener = new ListenerFactory();
       listener.setServerAddress(host);
@@ -74,6 +79,11 @@ public final class BackendServer implements AutoCloseable {
     } catch (FtpException e) {
       throw new IllegalStateException("backend " + name + " did not start", e);
     }
+  }
+
+  /** Returns the content of {@link #DATA}. */
+  public static byte[] data() {
+    return FtpClients.content(42, DATA_SIZE);
   }
 
   /** Returns the backend's name, the content of its {@value #WHOAMI}. */

@@ -7,8 +7,9 @@ import java.util.List;
  * Entry point of the examples jar.
  *
  * <ul>
- *   <li>no arguments, or {@code decode [CLIENT_FILE SERVER_FILE]}: decode a recorded FTP control
- *       conversation and show what a proxy would rewrite.
+ *   <li>no arguments: the demo (two embedded FTP servers, the proxy, clients on several addresses);
+ *   <li>{@code proxy [options]}: only the proxy; {@code proxy --help} lists the options;
+ *   <li>{@code decode [CLIENT_FILE SERVER_FILE]}: decode a recorded control conversation.
  * </ul>
  */
 public final class Main {
@@ -16,19 +17,49 @@ public final class Main {
 
   /** Runs the command named by the first argument; exits with its status. */
   public static void main(String[] args) {
-    System.exit(run(Arrays.asList(args)));
+    int status = run(Arrays.asList(args));
+    if (status >= 0) {
+      System.exit(status);
+    }
   }
 
+  /** Returns the exit status, or -1 when a proxy was started and keeps running. */
   static int run(List<String> args) {
     if (args.isEmpty()) {
-      return DecodeConversation.run(List.of(), System.out);
+      // The demo prints its own table; the proxy's per-session log lines would only clutter it.
+      if (System.getProperty("org.slf4j.simpleLogger.log.io.github.ftproute") == null) {
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.ftproute", "warn");
+      }
+      return Demo.run(System.out);
     }
     String command = args.get(0);
     List<String> rest = args.subList(1, args.size());
-    if (command.equals("decode")) {
-      return DecodeConversation.run(rest, System.out);
+    switch (command) {
+      case "decode":
+        return DecodeConversation.run(rest, System.out);
+      case "proxy":
+        if (rest.contains("--help")) {
+          System.out.println(ProxyOptions.USAGE);
+          return 0;
+        }
+        ProxyOptions options;
+        try {
+          options = ProxyOptions.parse(rest);
+        } catch (IllegalArgumentException e) {
+          System.err.println("ftproute proxy: " + e.getMessage());
+          return 2;
+        }
+        FtpProxy proxy = FtpProxy.start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "ftproute-proxy-shutdown"));
+        return -1; // MINA's I/O threads keep the JVM running until it is stopped
+      case "--help":
+      case "help":
+        System.out.println("usage: java -jar ftproute-examples.jar [proxy [options] | decode [files]]");
+        System.out.println("       (no arguments: run the demo)");
+        return 0;
+      default:
+        System.err.println("ftproute: unknown command: " + command + " (expected: proxy or decode; none runs the demo)");
+        return 2;
     }
-    System.err.println("unknown command: " + command + " (expected: decode)");
-    return 2;
   }
 }

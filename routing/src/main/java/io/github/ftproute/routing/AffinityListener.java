@@ -44,7 +44,3 @@ public interface AffinityListener {
   default void onUnrecorded(ClientKey key, Backend backend) {}
 }
 
-/** The listener of {@link AffinityListener#noop()}; the table skips calling it. */
-enum NoopListener implements AffinityListener {
-  INSTANCE
-}

@@ -3,11 +3,13 @@ package io.github.ftproute.routing;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.IntStream;
 
 /**
  * The backends a {@link SelectionPolicy} may choose from: those of one {@link BackendSet} that are
@@ -18,6 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * current count each time. Instances are safe to share between threads.
  */
 public final class Candidates {
+  /** The selector of every policy when there is no candidate. */
+  static final SelectionPolicy.Selector NO_BACKEND = key -> NoBackend.INSTANCE;
+
   private final ImmutableList<BackendEntry> entries;
   private final ImmutableList<Backend> backends;
   private final Selected[] selected;
@@ -97,6 +102,26 @@ public final class Candidates {
    */
   public Selected select(int index) {
     return selected[Objects.checkIndex(index, selected.length)];
+  }
+
+  /**
+   * Returns the candidate indexes sorted by backend id, for policies whose choice must not depend on
+   * the order of the backend set.
+   */
+  int[] idOrder() {
+    return IntStream.range(0, backends.size()).boxed()
+        .sorted(Comparator.comparing(i -> backends.get(i).id()))
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  /** Returns each candidate's weight, or 1 for all when {@code weighted} is false. */
+  long[] weights(boolean weighted) {
+    long[] weights = new long[backends.size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = weighted ? backends.get(i).weight() : 1;
+    }
+    return weights;
   }
 
   BackendEntry entry(int index) {

@@ -19,12 +19,9 @@ final class LeastConnectionsPolicy implements SelectionPolicy {
   public Selector newSelector(Candidates candidates) {
     int n = candidates.size();
     if (n == 0) {
-      return key -> NoBackend.INSTANCE;
+      return Candidates.NO_BACKEND;
     }
-    long[] weights = new long[n];
-    for (int i = 0; i < n; i++) {
-      weights[i] = weighted ? candidates.get(i).weight() : 1;
-    }
+    long[] weights = candidates.weights(weighted);
     return key -> {
       int start = Math.floorMod(rotation.getAndIncrement(), n);
       int best = start;

@@ -125,7 +125,7 @@ final class LocalAffinityTable implements AffinityTable {
     Segment seg = family[(int) (hash >>> 40) & segmentMask];
     BackendSet set = pool.snapshot();
     long[] t = seg.slots;
-    int slot = Segment.find(t, seg.shift, Segment.home(hash, t.length >> seg.shift), keyBits, high, low);
+    int slot = seg.find(t, hash, keyBits, high, low);
     if (slot >= 0) {
       BackendEntry entry = set.live(Segment.incarnation(seg.metaAt(t, slot)));
       if (entry != null) {
@@ -200,7 +200,7 @@ final class LocalAffinityTable implements AffinityTable {
       List<Runnable> events) {
     Routed.Outcome outcome = Routed.Outcome.CREATED;
     long[] t = seg.slots;
-    int slot = Segment.find(t, seg.shift, Segment.home(hash, t.length >> seg.shift), keyBits, high, low);
+    int slot = seg.find(t, hash, keyBits, high, low);
     if (slot >= 0) {
       BackendEntry entry = set.live(Segment.incarnation(seg.metaAt(t, slot)));
       if (entry == null) {
@@ -316,6 +316,15 @@ final class LocalAffinityTable implements AffinityTable {
   private static final int NONE = 1;
   private static final int RACED = 2;
 
+  /** Drops an entry whose backend has left (any live connections notwithstanding). Under the lock. */
+  private void dropDead(Segment seg, long[] t, int slot, @Nullable ClientKey key, List<Runnable> events) {
+    seg.deleteAnyway(t, slot);
+    rebalanced.increment();
+    if (key != null) {
+      events.add(() -> listener.onRebalanced(key));
+    }
+  }
+
   /** Evicts from a segment whose lock the caller holds: EVICTED, NONE, or RACED with a connection. */
   private int evictFrom(Segment seg, int start, int sample, BackendSet set, long now, List<Runnable> events) {
     if (seg.surelyFull(set)) {
@@ -334,11 +343,7 @@ final class LocalAffinityTable implements AffinityTable {
     BackendEntry entry = set.live(Segment.incarnation(meta));
     ClientKey victim = notify ? keyAt(seg, t, slot, meta) : null;
     if (entry == null) {
-      seg.deleteAnyway(t, slot);
-      rebalanced.increment();
-      if (victim != null) {
-        events.add(() -> listener.onRebalanced(victim));
-      }
+      dropDead(seg, t, slot, victim, events);
       return EVICTED;
     }
     if (!seg.delete(t, slot, state)) {
@@ -385,7 +390,7 @@ final class LocalAffinityTable implements AffinityTable {
     Segment seg = family[(int) (hash >>> 40) & segmentMask];
     while (true) {
       long[] t = seg.slots;
-      int slot = Segment.find(t, seg.shift, Segment.home(hash, t.length >> seg.shift), keyBits, high, low);
+      int slot = seg.find(t, hash, keyBits, high, low);
       if (slot < 0) {
         return;
       }
@@ -433,7 +438,7 @@ final class LocalAffinityTable implements AffinityTable {
     long hash = Segment.hash(seed, keyBits, high, low);
     Segment seg = family[(int) (hash >>> 40) & segmentMask];
     long[] t = seg.slots;
-    int slot = Segment.find(t, seg.shift, Segment.home(hash, t.length >> seg.shift), keyBits, high, low);
+    int slot = seg.find(t, hash, keyBits, high, low);
     if (slot < 0) {
       return null;
     }
@@ -444,8 +449,13 @@ final class LocalAffinityTable implements AffinityTable {
       AffinityEntry entry = lockedEntry(seg, hash, keyBits, high, low, null);
       return entry == null ? null : pool.snapshot().entry(entry.backend().id());
     }
-    BackendEntry entry = pool.snapshot().live(Segment.incarnation(seg.metaAt(t, slot)));
-    if (entry == null || (count == 0 && Segment.age(state, now()) >= timeoutMillis)) {
+    return liveOrNull(pool.snapshot(), seg, t, slot, state);
+  }
+
+  /** Returns the backend of the entry at {@code slot} with {@code state}, or null if it left or expired. */
+  private @Nullable BackendEntry liveOrNull(BackendSet set, Segment seg, long[] t, int slot, long state) {
+    BackendEntry entry = set.live(Segment.incarnation(seg.metaAt(t, slot)));
+    if (entry == null || (Segment.count(state) == 0 && Segment.age(state, now()) >= timeoutMillis)) {
       return null;
     }
     return entry;
@@ -472,17 +482,17 @@ final class LocalAffinityTable implements AffinityTable {
     seg.lock.lock();
     try {
       long[] t = seg.slots;
-      int slot = Segment.find(t, seg.shift, Segment.home(hash, t.length >> seg.shift), keyBits, high, low);
+      int slot = seg.find(t, hash, keyBits, high, low);
       if (slot < 0) {
         return null;
       }
       long state = seg.stateAt(t, slot);
-      int count = Segment.count(state);
-      BackendEntry entry = set.live(Segment.incarnation(seg.metaAt(t, slot)));
-      if (entry == null || (count == 0 && Segment.age(state, now()) >= timeoutMillis)) {
+      BackendEntry entry = liveOrNull(set, seg, t, slot, state);
+      if (entry == null) {
         return null;
       }
-      return new AffinityEntry(key == null ? keyOf(seg, keyBits, high, low) : key, entry.backend(), count);
+      return new AffinityEntry(
+          key == null ? keyOf(seg, keyBits, high, low) : key, entry.backend(), Segment.count(state));
     } finally {
       seg.lock.unlock();
     }
@@ -530,11 +540,7 @@ final class LocalAffinityTable implements AffinityTable {
       BackendEntry entry = set.live(Segment.incarnation(meta));
       ClientKey key = notify ? keyAt(seg, t, slot, meta) : null;
       if (entry == null) {
-        seg.deleteAnyway(t, slot);
-        rebalanced.increment();
-        if (key != null) {
-          events.add(() -> listener.onRebalanced(key));
-        }
+        dropDead(seg, t, slot, key, events);
       } else {
         long state = seg.stateAt(t, slot);
         if (Segment.count(state) != 0

@@ -6,8 +6,6 @@ import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
 import com.google.common.math.IntMath;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
  * Maglev consistent hashing (Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load
@@ -33,7 +31,7 @@ final class MaglevPolicy implements SelectionPolicy {
   @Override
   public Selector newSelector(Candidates candidates) {
     if (candidates.isEmpty()) {
-      return key -> NoBackend.INSTANCE;
+      return Candidates.NO_BACKEND;
     }
     int[] lookup = populate(candidates, tableSize);
     long m = tableSize;
@@ -47,10 +45,7 @@ final class MaglevPolicy implements SelectionPolicy {
   static int[] populate(Candidates candidates, int m) {
     int n = candidates.size();
     // Turns go in id order, so the table does not depend on the order of the backend set.
-    int[] order = IntStream.range(0, n).boxed()
-        .sorted(Comparator.comparing(i -> candidates.get(i).id()))
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] order = candidates.idOrder();
     int[] position = new int[n];
     int[] skip = new int[n];
     long[] weight = new long[n];

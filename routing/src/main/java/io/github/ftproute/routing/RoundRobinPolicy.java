@@ -10,7 +10,7 @@ final class RoundRobinPolicy implements SelectionPolicy {
   public Selector newSelector(Candidates candidates) {
     int n = candidates.size();
     if (n == 0) {
-      return key -> NoBackend.INSTANCE;
+      return Candidates.NO_BACKEND;
     }
     return key -> candidates.select(Math.floorMod(next.getAndIncrement(), n));
   }

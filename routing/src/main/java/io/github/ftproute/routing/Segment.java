@@ -137,6 +137,11 @@ final class Segment {
     }
   }
 
+  /** Probes this segment's array {@code t} for a key of hash {@code hash}; see {@link #find(long[], int, int, long, long, long)}. */
+  int find(long[] t, long hash, long keyBits, long high, long low) {
+    return find(t, shift, home(hash, t.length >> shift), keyBits, high, low);
+  }
+
   static long state(int count, long stamp) {
     return (long) count << COUNT_SHIFT | (stamp & STAMP_MASK);
   }

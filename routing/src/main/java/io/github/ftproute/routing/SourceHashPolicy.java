@@ -1,8 +1,6 @@
 package io.github.ftproute.routing;
 
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.IntStream;
 
 /**
  * A fixed hash of the key, taken modulo the total weight, lands in one candidate's share; shares are
@@ -14,12 +12,9 @@ final class SourceHashPolicy implements SelectionPolicy {
   public Selector newSelector(Candidates candidates) {
     int n = candidates.size();
     if (n == 0) {
-      return key -> NoBackend.INSTANCE;
+      return Candidates.NO_BACKEND;
     }
-    int[] order = IntStream.range(0, n).boxed()
-        .sorted(Comparator.comparing(i -> candidates.get(i).id()))
-        .mapToInt(Integer::intValue)
-        .toArray();
+    int[] order = candidates.idOrder();
     long[] ends = new long[n];
     long total = 0;
     for (int j = 0; j < n; j++) {

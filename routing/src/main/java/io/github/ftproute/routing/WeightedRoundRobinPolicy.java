@@ -1,5 +1,7 @@
 package io.github.ftproute.routing;
 
+import java.util.Arrays;
+
 /**
  * nginx's smooth weighted round robin: each choice adds every candidate's weight to its current
  * weight, picks the largest current weight (the first on ties) and subtracts the total from it.
@@ -10,15 +12,10 @@ final class WeightedRoundRobinPolicy implements SelectionPolicy {
   public Selector newSelector(Candidates candidates) {
     int n = candidates.size();
     if (n == 0) {
-      return key -> NoBackend.INSTANCE;
+      return Candidates.NO_BACKEND;
     }
-    long[] weights = new long[n];
-    long total = 0;
-    for (int i = 0; i < n; i++) {
-      weights[i] = candidates.get(i).weight();
-      total += weights[i];
-    }
-    long sum = total;
+    long[] weights = candidates.weights(true);
+    long sum = Arrays.stream(weights).sum();
     long[] current = new long[n];
     return key -> {
       int best;

@@ -6,5 +6,5 @@ module io.github.ftproute.routing {
   requires org.slf4j;
   requires static org.jspecify;
 
-  // exports io.github.ftproute.routing; (added with the first type)
+  exports io.github.ftproute.routing;
 }

@@ -140,7 +140,7 @@ public final class FtpSessionRouter {
     FtpSession session = new FtpSession(this, sessionIds.incrementAndGet(), client, listener, key, routed);
     sessionsOpened.increment();
     activeSessions.increment();
-    listener.sessionOpened(session);
+    this.listener.sessionOpened(session);
     return new SessionOpening.Opened(session);
   }
 

@@ -121,8 +121,8 @@ final class Demo {
 
   private static void print(PrintStream out, List<Row> rows) {
     String format = "%-11s  %-9s  %-4s  %-30s  %9s  %-8s  %s%n";
-    out.printf(format, "client", "backend", "mode", "transfer", "bytes", "checksum", "");
-    out.printf(format, "-".repeat(11), "-".repeat(9), "-".repeat(4), "-".repeat(30), "-".repeat(9), "-".repeat(8), "");
+    out.printf(format, "client", "backend", "mode", "transfer", "bytes", "checksum", "detail");
+    out.printf(format, "-".repeat(11), "-".repeat(9), "-".repeat(4), "-".repeat(30), "-".repeat(9), "-".repeat(8), "-".repeat(19));
     for (Row row : rows) {
       out.printf(format, row.client(), row.backend(), row.mode(), row.action(), row.bytes(),
           row.ok() ? "OK" : "FAILED", row.note());

@@ -42,7 +42,9 @@ public final class FtpClients {
     ftp.setConnectTimeout(10_000);
     ftp.setDefaultTimeout(20_000);
     ftp.setDataTimeout(java.time.Duration.ofSeconds(20));
-    ftp.connect(server.getAddress(), server.getPort(), InetAddress.getByName(localAddress), 0);
+    InetAddress local = InetAddress.getByName(localAddress); // a literal: no lookup
+    ftp.connect(server.getAddress(), server.getPort(), local, 0);
+    ftp.setPassiveLocalIPAddress(local); // data connections leave from the same address as control
     if (!FTPReply.isPositiveCompletion(ftp.getReplyCode())) {
       String reply = ftp.getReplyString();
       ftp.disconnect();

@@ -243,7 +243,7 @@ public final class FtpProxy implements AutoCloseable {
         session.backendConnected((InetSocketAddress) backendSession.getLocalAddress());
         logger.info("session {} opened: client {} -> backend {} ({})", session.id(), remote, backend.id(),
             session.routeOutcome());
-        client.resumeRead();
+        Splice.resumeRead(client);
       });
     }
 
@@ -453,7 +453,7 @@ public final class FtpProxy implements AutoCloseable {
         connect.getSession().closeNow();
         return;
       }
-      accepted.resumeRead();
+      Splice.resumeRead(accepted);
     });
   }
 

@@ -1,6 +1,7 @@
 package io.github.ftproute.examples;
 
 import org.apache.mina.core.buffer.IoBuffer;
+import org.apache.mina.core.session.AbstractIoSession;
 import org.apache.mina.core.session.IoSession;
 import org.jspecify.annotations.Nullable;
 
@@ -63,7 +64,7 @@ final class Splice {
   void sent(IoSession session) {
     IoSession from = other(session);
     if (from != null && session.getScheduledWriteBytes() < LOW_WATER && !from.isClosing()) {
-      from.resumeRead();
+      resumeRead(from);
     }
   }
 
@@ -82,6 +83,19 @@ final class Splice {
     }
     if (finish) {
       onFinish.run();
+    }
+  }
+
+  /**
+   * Resumes reading on {@code session} at once. MINA 2.2's {@code resumeRead()} only changes the
+   * selection key's interest set; a processor thread already blocked in {@code select()} sees the
+   * change when that call returns, up to a second later, which stalls a throttled transfer for a
+   * second each time. Asking the processor to flush the session wakes its selector.
+   */
+  static void resumeRead(IoSession session) {
+    session.resumeRead();
+    if (session instanceof AbstractIoSession s) {
+      s.getProcessor().flush(s);
     }
   }
 

@@ -35,6 +35,15 @@ public final class FreePorts {
     throw new IllegalStateException("no free block of " + count + " ports on " + host);
   }
 
+  /** Returns whether every port of {@code range} binds on {@code host} now. */
+  public static boolean isFree(String host, PortRange range) {
+    try {
+      return allFree(InetAddress.getByName(host), range.lowest(), range.size()); // a literal: no lookup
+    } catch (IOException e) {
+      throw new IllegalArgumentException("host: " + host, e);
+    }
+  }
+
   private static boolean allFree(InetAddress address, int low, int count) {
     for (int port = low; port < low + count; port++) {
       try (ServerSocket socket = new ServerSocket()) {

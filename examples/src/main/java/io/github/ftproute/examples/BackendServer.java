@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.ftplet.Authority;
 import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.impl.DefaultDataConnectionConfiguration;
 import org.apache.ftpserver.impl.DefaultFtpServer;
+import org.apache.ftpserver.impl.PassivePorts;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.usermanager.impl.BaseUser;
 import org.apache.ftpserver.usermanager.impl.WritePermission;
@@ -56,15 +58,18 @@ public final class BackendServer implements AutoCloseable {
       listener.setServerAddress(host);
       listener.setPort(0);
       listener.setIdleTimeout(60);
-      DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
-      data.setPassivePorts(passivePorts);
-      data.setPassiveAddress(host);
-      if (announcedAddress != null) {
-        data.setPassiveExternalAddress(announcedAddress);
-      }
-      data.setActiveLocalAddress(host);
-      listener.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+      // Built directly rather than through DataConnectionConfigurationFactory, whose passive ports
+      // test each port by binding it on every address: that would take a port the proxy holds on
+      // another loopback address (persistence mode) for a busy one.
+      listener.setDataConnectionConfiguration(new DefaultDataConnectionConfiguration(
+          300, null, true, false, host, 0, host, new PassivePorts(passivePorts, false), announcedAddress, false,
+          false));
       factory.addListener("default", listener.createListener());
+      ConnectionConfigFactory connections = new ConnectionConfigFactory();
+      connections.setAnonymousLoginEnabled(true);
+      connections.setMaxLogins(1000); // FtpServer allows 10 (anonymous) logins by default
+      connections.setMaxAnonymousLogins(1000);
+      factory.setConnectionConfig(connections.createConnectionConfig());
       BaseUser user = new BaseUser();
       user.setName("anonymous");
       user.setHomeDirectory(home.toString());

@@ -60,7 +60,8 @@ public final class FtpProxy implements AutoCloseable {
 
   private final ProxyOptions options;
   private final BackendPool backends;
-  private final FtpSessionRouter router;
+  private volatile FtpSessionRouter router;
+  private final FtpSessionRouter.Builder routerBuilder;
   private final NioSocketAcceptor controlAcceptor = new NioSocketAcceptor();
   private final NioSocketConnector backendConnector = new NioSocketConnector();
   private final NioSocketAcceptor dataAcceptor = new NioSocketAcceptor();
@@ -87,10 +88,10 @@ public final class FtpProxy implements AutoCloseable {
     if (options.advertise() != null) {
       builder.advertisedAddress(options.advertise());
     }
-    if (options.mode() == ProxyOptions.Mode.PERSISTENCE) {
-      builder.persistenceService(options.listen().getPort(), options.passivePorts());
+    this.routerBuilder = builder;
+    if (options.mode() == ProxyOptions.Mode.REWRITE) {
+      this.router = builder.build();
     }
-    this.router = builder.build();
     this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ftproute-proxy-maintenance");
       t.setDaemon(true);
@@ -132,15 +133,18 @@ public final class FtpProxy implements AutoCloseable {
       dataAcceptor.setHandler(new DataEnd(true));
       dataConnector.setHandler(new DataEnd(false));
       controlAcceptor.bind(listen);
+      controlAddress = (InetSocketAddress) controlAcceptor.getLocalAddresses().iterator().next();
       dataAcceptor.bind(dataPorts);
     } else {
+      // The service's control port must be known to the router: bind it first (port 0 picks one);
+      // a connection that arrives before the router exists is closed.
       controlAcceptor.setHandler(new PersistentEnd());
       dataConnector.setHandler(new DataEnd(false));
-      List<SocketAddress> all = new ArrayList<>(dataPorts);
-      all.add(0, listen);
-      controlAcceptor.bind(all);
+      controlAcceptor.bind(listen);
+      controlAddress = (InetSocketAddress) controlAcceptor.getLocalAddresses().iterator().next();
+      router = routerBuilder.persistenceService(controlAddress.getPort(), options.passivePorts()).build();
+      controlAcceptor.bind(dataPorts);
     }
-    controlAddress = (InetSocketAddress) controlAcceptor.getLocalAddresses().iterator().next();
     maintenance.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     maintenance.scheduleWithFixedDelay(this::checkHealth, 2, 2, TimeUnit.SECONDS);
     logger.info("proxy listening on {} ({} mode, data ports {}, {} backends)", controlAddress,
@@ -462,6 +466,10 @@ public final class FtpProxy implements AutoCloseable {
     @Override
     public void sessionOpened(IoSession accepted) {
       accepted.suspendRead();
+      if (router == null) {
+        accepted.closeNow();
+        return;
+      }
       InetSocketAddress local = (InetSocketAddress) accepted.getLocalAddress();
       PersistentRoute route = router.route((InetSocketAddress) accepted.getRemoteAddress(), local.getPort());
       if (!(route instanceof PersistentRoute.Routed routed)) {

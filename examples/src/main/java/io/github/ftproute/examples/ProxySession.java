@@ -14,10 +14,13 @@ import org.jspecify.annotations.Nullable;
  * replies held back while a data connection of the session is still moving bytes.
  *
  * <p>A backend's {@code 226 Transfer complete} can overtake the last data bytes on their way through
- * the proxy; a client that believes it then may cut the file short. So while a data splice of this
- * session is open, a final reply from the backend waits here (and every reply after it, to keep the
- * order) until the splice has delivered everything and closed. Preliminary replies (150) pass at once:
- * clients such as Commons Net wait for them before they read any data.
+ * the proxy; a client that believes it then may cut the file short. So once a transfer has started
+ * (a 1xx reply went by), the final reply that ends it waits here while a data splice of the session is
+ * still open, and every reply after it waits too, to keep the order; they go out when the splice has
+ * delivered everything and closed. Replies before the transfer starts pass at once even while a data
+ * connection is open (curl connects right after the 229 and only then sends {@code TYPE I} and
+ * {@code RETR}), and so does the 1xx itself: clients such as Commons Net wait for it before they read
+ * any data.
  */
 final class ProxySession {
   final FtpSession session;
@@ -25,6 +28,7 @@ final class ProxySession {
   private @Nullable IoSession backend;
   private final Deque<FtpReply> held = new ArrayDeque<>();
   private int openSplices;
+  private boolean transferStarted;
   private boolean backendGone;
   private boolean closed;
   long controlBytesUp;
@@ -46,7 +50,9 @@ final class ProxySession {
 
   /** Sends a reply to the client now, or holds it while a data splice is open. */
   synchronized void toClient(FtpReply reply) {
-    if (!held.isEmpty() || (openSplices > 0 && reply.isFinal())) {
+    boolean endsTransfer = transferStarted && reply.isFinal();
+    transferStarted = !reply.isFinal() || (transferStarted && !endsTransfer);
+    if (!held.isEmpty() || (endsTransfer && openSplices > 0)) {
       held.add(reply);
       return;
     }

@@ -57,7 +57,7 @@ public final class AffinityMemory {
     long before = GraphLayout.parseInstance(emptySubject).totalSize();
     AffinityTableBenchmark.Subject full = empty.newSubject();
     for (int i = 0; i < AffinityTableBenchmark.RESIDENTS; i++) {
-      full.route(AffinityTableBenchmark.mix(i));
+      full.populate(AffinityTableBenchmark.mix(i));
     }
     if (full instanceof AffinityTableBenchmark.CaffeineSubject caffeine) {
       caffeine.cleanUp();

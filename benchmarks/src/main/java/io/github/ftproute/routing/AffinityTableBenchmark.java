@@ -27,7 +27,11 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@code ftproute}: {@link AffinityTable#lookupIpv4} / {@link AffinityTable#openIpv4} then
- *       {@link AffinityTable#closeIpv4} (a connection routed and ended), with the system ticker;
+ *       {@link AffinityTable#closeIpv4} (a connection routed and ended), with the system ticker; the
+ *       residents are idle (no live connection), so every lookup reads the clock to check expiry;
+ *   <li>{@code ftproute-connected}: the same, but each resident keeps one connection open (an FTP
+ *       client whose control connection is up, as when its data connections arrive), so no lookup
+ *       needs the clock. Lookup only: a full table of connected clients has nothing to evict;
  *   <li>{@code ftproute-coarse}: the same with a ticker that the benchmark thread advances itself
  *       (see {@link CoarseTicker}), standing in for an event loop's cached clock;
  *   <li>{@code caffeine} and {@code guava}: {@code Cache<Integer, Backend>} with expire-after-access
@@ -54,7 +58,7 @@ public class AffinityTableBenchmark {
   static final int RESIDENTS = 1_000_000;
   static final Duration TIMEOUT = Duration.ofSeconds(300);
 
-  @Param({"ftproute", "ftproute-coarse", "caffeine", "guava", "chm"})
+  @Param({"ftproute", "ftproute-connected", "ftproute-coarse", "caffeine", "guava", "chm"})
   public String impl;
 
   private Subject subject;
@@ -66,6 +70,11 @@ public class AffinityTableBenchmark {
 
     /** Routes one connection of a client, creating its entry if it has none, and ends it. */
     Object route(int client);
+
+    /** Makes a client resident. */
+    default void populate(int client) {
+      route(client);
+    }
   }
 
   /**
@@ -98,8 +107,9 @@ public class AffinityTableBenchmark {
   Subject newSubject() {
     Backend[] backends = BACKENDS;
     return switch (impl) {
-      case "ftproute" -> new Ours(backends, Ticker.systemTicker());
-      case "ftproute-coarse" -> new Ours(backends, new CoarseTicker());
+      case "ftproute" -> new Ours(backends, Ticker.systemTicker(), false);
+      case "ftproute-connected" -> new Ours(backends, Ticker.systemTicker(), true);
+      case "ftproute-coarse" -> new Ours(backends, new CoarseTicker(), false);
       case "caffeine" -> new CaffeineSubject(backends);
       case "guava" -> new GuavaSubject(backends);
       case "chm" -> new MapSubject(backends);
@@ -111,7 +121,7 @@ public class AffinityTableBenchmark {
   public void setUp() {
     subject = newSubject();
     for (int i = 0; i < RESIDENTS; i++) {
-      subject.route(mix(i));
+      subject.populate(mix(i));
     }
   }
 
@@ -166,8 +176,10 @@ public class AffinityTableBenchmark {
 
   static final class Ours implements Subject {
     private final AffinityTable table;
+    private final boolean connected;
 
-    Ours(Backend[] backends, Ticker ticker) {
+    Ours(Backend[] backends, Ticker ticker, boolean connected) {
+      this.connected = connected;
       table = AffinityTable.builder()
           .backends(BackendPool.of(backends))
           .policy(SelectionPolicy.maglev())
@@ -175,6 +187,15 @@ public class AffinityTableBenchmark {
           .maximumSize(RESIDENTS)
           .ticker(ticker)
           .build();
+    }
+
+    @Override
+    public void populate(int client) {
+      if (connected) {
+        table.openIpv4(client, 32); // and never closed
+      } else {
+        route(client);
+      }
     }
 
     @Override

@@ -42,6 +42,7 @@ public class ReplyRewriteBenchmark {
 
   private byte[] wire;
   private FtpReplyDecoder decoder;
+  private boolean ours;
   private InetAddress proxy;
   private final ByteBuffer out = ByteBuffer.allocate(256);
 
@@ -51,13 +52,14 @@ public class ReplyRewriteBenchmark {
         : "229 Entering Extended Passive Mode (|||40000|)";
     wire = (line + "\r\n").getBytes(StandardCharsets.US_ASCII);
     decoder = FtpCodec.defaults().newReplyDecoder();
+    ours = rewriter.equals("ftproute");
     proxy = InetAddress.getByName("192.0.2.1");
   }
 
   @Benchmark
   public void rewrite(Blackhole bh) {
     out.clear();
-    if (rewriter.equals("ftproute")) {
+    if (ours) {
       decoder.decode(ByteBuffer.wrap(wire), decoded -> {
         if (PassiveReply.parse((FtpReply) decoded) instanceof ParseResult.Ok<PassiveReply> ok) {
           FtpEncoder.encode(ok.value().rewrite(proxy, 30017), out);

@@ -7,4 +7,5 @@ module io.github.ftproute.routing {
   requires static org.jspecify;
 
   exports io.github.ftproute.routing;
+  exports io.github.ftproute.routing.affinity;
 }

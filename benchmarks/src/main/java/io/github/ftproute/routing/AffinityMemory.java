@@ -1,5 +1,6 @@
 package io.github.ftproute.routing;
 
+import io.github.ftproute.routing.affinity.Backend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.github.ftproute.examples;
 
-import io.github.ftproute.routing.Backend;
-import io.github.ftproute.routing.BackendPool;
+import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.affinity.BackendPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

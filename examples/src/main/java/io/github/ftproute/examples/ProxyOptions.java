@@ -1,7 +1,7 @@
 package io.github.ftproute.examples;
 
 import io.github.ftproute.core.PortRange;
-import io.github.ftproute.routing.SelectionPolicy;
+import io.github.ftproute.routing.affinity.SelectionPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.github.ftproute.examples;
 
 import io.github.ftproute.core.PortRange;
-import io.github.ftproute.routing.AffinityEntry;
+import io.github.ftproute.routing.affinity.AffinityEntry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

@@ -17,6 +17,8 @@ import io.github.ftproute.core.ClientKey;
 import io.github.ftproute.core.LeasePurpose;
 import io.github.ftproute.core.LeaseResult;
 import io.github.ftproute.core.PortLease;
+import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.affinity.Routed;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

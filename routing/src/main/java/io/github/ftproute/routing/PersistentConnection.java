@@ -1,6 +1,8 @@
 package io.github.ftproute.routing;
 
 import io.github.ftproute.core.ClientKey;
+import io.github.ftproute.routing.affinity.AffinityTable;
+import io.github.ftproute.routing.affinity.Routed;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -2,6 +2,8 @@ package io.github.ftproute.routing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.affinity.Routed;
 import java.net.InetSocketAddress;
 
 /**

@@ -16,6 +16,8 @@ import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.codec.ParseResult;
 import io.github.ftproute.codec.PassiveReply;
 import io.github.ftproute.core.PortRange;
+import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.affinity.Routed;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

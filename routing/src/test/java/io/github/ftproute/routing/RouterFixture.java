@@ -7,6 +7,8 @@ import io.github.ftproute.codec.FtpCodec;
 import io.github.ftproute.codec.FtpCommand;
 import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.core.PortRange;
+import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.affinity.BackendPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

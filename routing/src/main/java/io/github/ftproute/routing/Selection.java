@@ -1,7 +1,0 @@
-package io.github.ftproute.routing;
-
-/**
- * What a {@link SelectionPolicy.Selector} chose for a client without an affinity entry: one of the
- * {@link Candidates}, or {@link NoBackend} when there is no candidate.
- */
-public sealed interface Selection permits Selected, NoBackend {}

@@ -2,13 +2,15 @@ package io.github.ftproute.examples;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Entry point of the examples jar.
  *
  * <ul>
  *   <li>no arguments: the demo (two embedded FTP servers, the proxy, clients on several addresses);
- *   <li>{@code proxy [options]}: only the proxy; {@code proxy --help} lists the options;
+ *   <li>{@code proxy [options]}: only the proxy; {@code proxy --help} lists the options, and a bad
+ *       option exits with status 2 after a one-line message on stderr;
  *   <li>{@code decode [CLIENT_FILE SERVER_FILE]}: decode a recorded control conversation.
  * </ul>
  */
@@ -38,20 +40,7 @@ public final class Main {
       case "decode":
         return DecodeConversation.run(rest, System.out);
       case "proxy":
-        if (rest.contains("--help")) {
-          System.out.println(ProxyOptions.USAGE);
-          return 0;
-        }
-        ProxyOptions options;
-        try {
-          options = ProxyOptions.parse(rest);
-        } catch (IllegalArgumentException e) {
-          System.err.println("ftproute proxy: " + e.getMessage());
-          return 2;
-        }
-        FtpProxy proxy = FtpProxy.start(options);
-        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "ftproute-proxy-shutdown"));
-        return -1; // MINA's I/O threads keep the JVM running until it is stopped
+        return proxy(rest);
       case "--help":
       case "help":
         System.out.println("usage: java -jar ftproute-examples.jar [proxy [options] | decode [files]]");
@@ -61,5 +50,24 @@ public final class Main {
         System.err.println("ftproute: unknown command: " + command + " (expected: proxy or decode; none runs the demo)");
         return 2;
     }
+  }
+
+  /** Prints the usage text (0), reports a bad option in one line (2), or starts the proxy (-1). */
+  private static int proxy(List<String> args) {
+    Optional<ProxyOptions> options;
+    try {
+      options = ProxyCommand.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ftproute proxy: " + e.getMessage());
+      return 2;
+    }
+    if (options.isEmpty()) {
+      System.out.print(ProxyOptions.usage());
+      System.out.flush();
+      return 0;
+    }
+    FtpProxy proxy = FtpProxy.start(options.get());
+    Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "ftproute-proxy-shutdown"));
+    return -1; // MINA's I/O threads keep the JVM running until it is stopped
   }
 }

@@ -1,35 +1,94 @@
 package io.github.ftproute.examples;
 
+import static java.util.Objects.requireNonNull;
+
 import io.github.ftproute.core.PortRange;
 import io.github.ftproute.routing.affinity.SelectionPolicy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The proxy's command line. Every option takes one value; {@code --backend} may repeat.
+ * The proxy's settings, as given on its command line ({@code proxy --help} lists them).
  *
- * @param listen control address to listen on
- * @param backends the backends, each with its weight
- * @param passivePorts the proxy's own data ports
+ * <p>An immutable value, validated on construction: every out-of-range value is refused with an
+ * {@link IllegalArgumentException} whose one-line message names the command-line option, in the
+ * form {@code "<option>: <value> (expected: <constraint>)"}. Durations are whole seconds.
+ *
+ * @param listen control address to listen on (default 127.0.0.1:2121)
+ * @param backends the backends, each with its weight; at least one
+ * @param passivePorts the proxy's own data ports (default 30000-30999)
  * @param advertise the address put in 227 replies, or null for the address each client dialled
- * @param mode rewrite or persistence
- * @param persistenceTimeout how long a client's affinity outlives its last connection
- * @param persistenceNetmask IPv4 prefix length under which clients share affinity
- * @param policy the selection policy's name
+ * @param mode rewrite or persistence (default rewrite)
+ * @param persistenceTimeout how long a client's affinity outlives its last connection, 1 s to 365 days
+ *     (default 300 s)
+ * @param persistenceNetmask IPv4 prefix length under which clients share affinity, 0..32 (default 32)
+ * @param policy the selection policy's name, lower case: roundrobin, wrr, lc, wlc, sh or maglev
+ *     (default maglev)
+ * @param backendSource the local address used toward backends (active-mode data ports are bound
+ *     there, and PORT/EPRT sent to a backend name it), or null to let the operating system choose
+ * @param sharePassivePorts whether one passive port may serve several client addresses at once
+ *     (default false)
+ * @param portQuarantine how long a released data port rests before it is leased again, 0 s to 365 days
+ *     (default 10 s)
+ * @param controlIdleTimeout how long a control connection may stay silent before it is closed,
+ *     1 s to 365 days (default 300 s)
+ * @param backendTimeout deadline for a backend's 220 greeting and for each awaited reply, 1 s to
+ *     365 days (default 10 s)
+ * @param drainTimeout on shutdown, how long live sessions may take to finish, 0 s to 365 days
+ *     (default 30 s)
+ * @param maxSessionsPerClient how many sessions one client address may hold at once, 1..65535
+ *     (default 64)
  */
 public record ProxyOptions(
     InetSocketAddress listen,
     List<BackendOption> backends,
     PortRange passivePorts,
-    InetAddress advertise,
+    @Nullable InetAddress advertise,
     Mode mode,
     Duration persistenceTimeout,
     int persistenceNetmask,
-    String policy) {
+    String policy,
+    @Nullable InetAddress backendSource,
+    boolean sharePassivePorts,
+    Duration portQuarantine,
+    Duration controlIdleTimeout,
+    Duration backendTimeout,
+    Duration drainTimeout,
+    int maxSessionsPerClient) {
+
+  /** The longest duration any option accepts: 365 days, in seconds. */
+  static final long MAX_SECONDS = 31_536_000;
+
+  /**
+   * Checks every setting and copies the backend list.
+   *
+   * @throws IllegalArgumentException if a value is out of range, no backend is given or the policy
+   *     is unknown; the message names the command-line option
+   * @throws NullPointerException if a component other than {@code advertise} and
+   *     {@code backendSource} is null
+   */
+  public ProxyOptions {
+    requireNonNull(listen, "listen");
+    backends = List.copyOf(requireNonNull(backends, "backends"));
+    if (backends.isEmpty()) {
+      throw new IllegalArgumentException("--backend: none given (expected: at least one HOST:PORT)");
+    }
+    requireNonNull(passivePorts, "passivePorts");
+    requireNonNull(mode, "mode");
+    seconds("--persistence-timeout", requireNonNull(persistenceTimeout, "persistenceTimeout"), 1);
+    check("--persistence-netmask", persistenceNetmask, 0, 32);
+    policy(requireNonNull(policy, "policy")); // validates
+    policy = policy.toLowerCase(Locale.ROOT);
+    seconds("--port-quarantine", requireNonNull(portQuarantine, "portQuarantine"), 0);
+    seconds("--control-idle-timeout", requireNonNull(controlIdleTimeout, "controlIdleTimeout"), 1);
+    seconds("--backend-timeout", requireNonNull(backendTimeout, "backendTimeout"), 1);
+    seconds("--drain-timeout", requireNonNull(drainTimeout, "drainTimeout"), 0);
+    check("--max-sessions-per-client", maxSessionsPerClient, 1, 65535);
+  }
 
   /** How the proxy routes. */
   public enum Mode {
@@ -43,75 +102,41 @@ public record ProxyOptions(
    * One {@code --backend}.
    *
    * @param address the backend's control address
-   * @param weight its weight, 0..65535
+   * @param weight its weight, 0..65535 (default 1)
    */
-  public record BackendOption(InetSocketAddress address, int weight) {}
-
-  static final String USAGE = String.join("\n",
-      "usage: java -jar ftproute-examples.jar proxy [options]",
-      "  --listen HOST:PORT                 control address (default 127.0.0.1:2121)",
-      "  --backend HOST:PORT[,weight=N]     a backend FTP server; repeat for more (at least one)",
-      "  --passive-ports LOW-HIGH           the proxy's data ports (default 30000-30999)",
-      "  --advertise HOST                   address put in 227 replies (default: the listen address)",
-      "  --mode rewrite|persistence         read and rewrite the control channel, or route by",
-      "                                     client address only (default rewrite)",
-      "  --persistence-timeout SECONDS      affinity kept after a client's last connection (default 300)",
-      "  --persistence-netmask BITS         IPv4 prefix length that shares affinity (default 32)",
-      "  --policy roundrobin|wrr|lc|wlc|sh|maglev   selection for new clients (default maglev)",
-      "  --help                             this text");
-
-  /**
-   * Parses the arguments after {@code proxy}.
-   *
-   * @throws IllegalArgumentException with a one-line message naming the bad option
-   */
-  public static ProxyOptions parse(List<String> args) {
-    InetSocketAddress listen = hostPort("--listen", "127.0.0.1:2121");
-    List<BackendOption> backends = new ArrayList<>();
-    PortRange ports = PortRange.parse("30000-30999");
-    InetAddress advertise = null;
-    Mode mode = Mode.REWRITE;
-    Duration timeout = Duration.ofSeconds(300);
-    int netmask = 32;
-    String policy = "maglev";
-    for (int i = 0; i < args.size(); i++) {
-      String option = args.get(i);
-      if (!option.startsWith("--")) {
-        throw new IllegalArgumentException("unexpected argument: " + option);
-      }
-      if (i + 1 >= args.size()) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      String value = args.get(++i);
-      switch (option) {
-        case "--listen" -> listen = hostPort(option, value);
-        case "--backend" -> backends.add(backend(value));
-        case "--passive-ports" -> ports = portRange(value);
-        case "--advertise" -> advertise = literal(option, value);
-        case "--mode" -> mode = switch (value) {
-          case "rewrite" -> Mode.REWRITE;
-          case "persistence" -> Mode.PERSISTENCE;
-          default -> throw new IllegalArgumentException("--mode: " + value + " (expected: rewrite or persistence)");
-        };
-        case "--persistence-timeout" -> timeout = Duration.ofSeconds(number(option, value, 1, 31_536_000));
-        case "--persistence-netmask" -> netmask = number(option, value, 0, 32);
-        case "--policy" -> {
-          policy(value); // validates
-          policy = value;
-        }
-        default -> throw new IllegalArgumentException("unknown option: " + option + " (see --help)");
-      }
+  public record BackendOption(InetSocketAddress address, int weight) {
+    /**
+     * Checks the weight.
+     *
+     * @throws IllegalArgumentException if the weight is outside 0..65535
+     */
+    public BackendOption {
+      requireNonNull(address, "address");
+      check("--backend weight", weight, 0, 65535);
     }
-    if (backends.isEmpty()) {
-      throw new IllegalArgumentException("--backend: none given (expected: at least one HOST:PORT)");
-    }
-    if (advertise == null) {
-      advertise = listen.getAddress().isAnyLocalAddress() ? null : listen.getAddress();
-    }
-    return new ProxyOptions(listen, List.copyOf(backends), ports, advertise, mode, timeout, netmask, policy);
   }
 
-  /** Returns the selection policy named by {@code name}. */
+  /**
+   * Parses the arguments after {@code proxy}, applying the documented default to every option not given.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad option, also for
+   *     {@code --help}, which asks for {@link #usage()} rather than for settings
+   */
+  public static ProxyOptions parse(List<String> args) {
+    return ProxyCommand.parse(args).orElseThrow(() -> new IllegalArgumentException(
+        "--help: asks for the usage text (expected: settings to run with; see ProxyOptions.usage())"));
+  }
+
+  /** Returns the usage text that {@code proxy --help} prints: every option, its meaning and its default. */
+  public static String usage() {
+    return ProxyCommand.usage();
+  }
+
+  /**
+   * Returns the selection policy named by {@code name}, ignoring case.
+   *
+   * @throws IllegalArgumentException if {@code name} is not roundrobin, wrr, lc, wlc, sh or maglev
+   */
   static SelectionPolicy policy(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "roundrobin" -> SelectionPolicy.roundRobin();
@@ -125,54 +150,22 @@ public record ProxyOptions(
     };
   }
 
-  private static BackendOption backend(String value) {
-    String[] parts = value.split(",", -1);
-    int weight = 1;
-    for (int i = 1; i < parts.length; i++) {
-      if (!parts[i].startsWith("weight=")) {
-        throw new IllegalArgumentException("--backend: " + value + " (expected: HOST:PORT[,weight=N])");
-      }
-      weight = number("--backend weight", parts[i].substring("weight=".length()), 0, 65535);
+  /**
+   * Returns {@code n} if it lies in {@code min..max}.
+   *
+   * @throws IllegalArgumentException {@code "<name>: <n> (expected: <min>..<max>)"} otherwise
+   */
+  static int check(String name, int n, int min, int max) {
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + ": " + n + " (expected: " + min + ".." + max + ")");
     }
-    return new BackendOption(hostPort("--backend", parts[0]), weight);
+    return n;
   }
 
-  private static PortRange portRange(String value) {
-    try {
-      return PortRange.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--passive-ports: " + e.getMessage());
+  private static void seconds(String option, Duration value, long min) {
+    if (value.getNano() != 0 || value.toSeconds() < min || value.toSeconds() > MAX_SECONDS) {
+      throw new IllegalArgumentException(option + ": " + (value.getNano() == 0 ? value.toSeconds() : value)
+          + " (expected: " + min + ".." + MAX_SECONDS + " seconds)");
     }
-  }
-
-  private static InetSocketAddress hostPort(String option, String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException(option + ": " + value + " (expected: HOST:PORT)");
-    }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new InetSocketAddress(literal(option, host), number(option + " port", value.substring(colon + 1), 0, 65535));
-  }
-
-  private static InetAddress literal(String option, String host) {
-    if (!com.google.common.net.InetAddresses.isInetAddress(host)) {
-      throw new IllegalArgumentException(option + ": " + host + " (expected: an IP address literal)");
-    }
-    return com.google.common.net.InetAddresses.forString(host);
-  }
-
-  private static int number(String option, String value, int min, int max) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the message below
-    }
-    throw new IllegalArgumentException(option + ": " + value + " (expected: " + min + ".." + max + ")");
   }
 }

@@ -168,7 +168,22 @@ public final class DataPortAllocator {
    * LeasePurpose, int)}.
    */
   public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose) {
-    return lease(owner, expectedPeer, target, purpose, 1);
+    return lease(owner, expectedPeer, target, purpose, 1, null);
+  }
+
+  /**
+   * Leases a port for one connection, carrying {@code attachment} (the caller's owner object, such as
+   * its session) so that {@link #claim} finds it in one lookup: see {@link PortLease#attachment()}.
+   */
+  public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
+      @Nullable Object attachment) {
+    return lease(owner, expectedPeer, target, purpose, 1, attachment);
+  }
+
+  /** Leases a port for up to {@code maxConnections} connections; see the six-argument form. */
+  public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
+      int maxConnections) {
+    return lease(owner, expectedPeer, target, purpose, maxConnections, null);
   }
 
   /**
@@ -180,12 +195,13 @@ public final class DataPortAllocator {
    * @param target where an admitted connection goes; kept for the caller
    * @param purpose who connects
    * @param maxConnections how many connections the lease admits, at least 1
+   * @param attachment the caller's object for the lease, or null
    * @return the lease, or {@link LeaseResult.Exhausted} with {@link ExhaustionReason#CLIENT_LIMIT}
    *     or {@link ExhaustionReason#RANGE_FULL}; never a port outside the range
    * @throws IllegalArgumentException if {@code maxConnections < 1}
    */
   public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
-      int maxConnections) {
+      int maxConnections, @Nullable Object attachment) {
     requireNonNull(owner, "owner");
     requireNonNull(expectedPeer, "expectedPeer");
     requireNonNull(target, "target");
@@ -227,7 +243,7 @@ public final class DataPortAllocator {
           continue;
         }
         PortLease lease = new PortLease(this, port, index, owner, expectedPeer, target, purpose, maxConnections,
-            now + acceptTimeout);
+            now + acceptTimeout, attachment);
         leases[index] = lease;
         state[index] = LEASED;
         time[index] = lease.deadline;

@@ -2,6 +2,7 @@ package io.github.ftproute.core;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A data port held for one expected connection (or a few, if asked): who owns it, who may connect,
@@ -19,13 +20,15 @@ public final class PortLease implements AutoCloseable {
   private final InetSocketAddress target;
   private final LeasePurpose purpose;
   private final int maxConnections;
+  private final @Nullable Object attachment;
   final long deadline;
   int claims; // guarded by the stripe lock; read through the volatile below
   private volatile int publishedClaims;
   private volatile boolean released;
 
   PortLease(DataPortAllocator allocator, int port, int index, ClientKey owner, InetAddress expectedPeer,
-      InetSocketAddress target, LeasePurpose purpose, int maxConnections, long deadline) {
+      InetSocketAddress target, LeasePurpose purpose, int maxConnections, long deadline,
+      @Nullable Object attachment) {
     this.allocator = allocator;
     this.port = port;
     this.index = index;
@@ -35,6 +38,12 @@ public final class PortLease implements AutoCloseable {
     this.purpose = purpose;
     this.maxConnections = maxConnections;
     this.deadline = deadline;
+    this.attachment = attachment;
+  }
+
+  /** Returns the object the lease was taken with (such as the caller's session), or null if none. */
+  public @Nullable Object attachment() {
+    return attachment;
   }
 
   /** Returns the leased port. */

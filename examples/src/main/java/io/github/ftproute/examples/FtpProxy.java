@@ -14,6 +14,7 @@ import io.github.ftproute.routing.CommandDecision;
 import io.github.ftproute.routing.DataAdmission;
 import io.github.ftproute.routing.FtpSession;
 import io.github.ftproute.routing.FtpSessionRouter;
+import io.github.ftproute.routing.FtpSessionRouterBuilder;
 import io.github.ftproute.routing.PersistentRoute;
 import io.github.ftproute.routing.ReplyDecision;
 import io.github.ftproute.routing.SessionOpening;
@@ -62,7 +63,7 @@ public final class FtpProxy implements AutoCloseable {
   private final ProxyOptions options;
   private final BackendPool backends;
   private volatile FtpSessionRouter router;
-  private final FtpSessionRouter.Builder routerBuilder;
+  private final FtpSessionRouterBuilder routerBuilder;
   private static final int DATA_READ_BUFFER = 64 * 1024;
 
   private final NioSocketAcceptor controlAcceptor = new NioSocketAcceptor();
@@ -82,7 +83,7 @@ public final class FtpProxy implements AutoCloseable {
       list.add(new Backend(id, b.address(), b.weight(), Backend.State.UP));
     }
     this.backends = BackendPool.of(list);
-    FtpSessionRouter.Builder builder = FtpSessionRouter.builder()
+    FtpSessionRouterBuilder builder = FtpSessionRouter.builder()
         .backends(backends)
         .policy(ProxyOptions.policy(options.policy()))
         .persistenceTimeout(options.persistenceTimeout())
@@ -272,11 +273,9 @@ public final class FtpProxy implements AutoCloseable {
       }
       CommandDecision decision = ps.session.onClientCommand((DecodedCommand) message);
       IoSession backend = ps.backend();
-      if (decision instanceof CommandDecision.Answer answer) {
-        ps.toClient(answer.reply());
-      } else if (backend != null) {
-        var command = decision instanceof CommandDecision.Rewrite r ? r.replacement()
-            : ((CommandDecision.Forward) decision).command();
+      decision.toClient().forEach(ps::toClient);
+      if (backend != null && decision.toBackend().isPresent()) {
+        var command = decision.toBackend().get();
         ps.controlBytesUp += FtpEncoder.encodedLength(command);
         backend.write(command);
       }
@@ -342,11 +341,10 @@ public final class FtpProxy implements AutoCloseable {
         return;
       }
       ReplyDecision decision = ps.session.onServerReply(reply);
-      FtpReply out = decision instanceof ReplyDecision.Rewrite r ? r.replacement()
-          : decision instanceof ReplyDecision.Forward f ? f.reply()
-          : ((ReplyDecision.SecureControl) decision).reply();
-      ps.controlBytesDown += FtpEncoder.encodedLength(out);
-      ps.toClient(out);
+      for (FtpReply out : decision.toClient()) {
+        ps.controlBytesDown += FtpEncoder.encodedLength(out);
+        ps.toClient(out);
+      }
       if (decision instanceof ReplyDecision.SecureControl) {
         // This proxy does not terminate TLS: pass the encrypted bytes through and stop reading.
         ps.session.switchToPersistence();
@@ -445,8 +443,9 @@ public final class FtpProxy implements AutoCloseable {
       ps.spliceOpened();
       Splice[] holder = new Splice[1];
       Splice splice = new Splice(() -> {
-        admitted.connection().close();
+        List<FtpReply> due = admitted.connection().close();
         ps.spliceClosed(holder[0].bytes());
+        due.forEach(ps::toClient);
       });
       holder[0] = splice;
       splice.attach(data);

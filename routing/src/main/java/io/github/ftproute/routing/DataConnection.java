@@ -1,25 +1,50 @@
 package io.github.ftproute.routing;
 
+import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.core.PortLease;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The handle of one admitted data connection: closing it releases the data-port lease that admitted
- * it. Closing twice is harmless. Thread-safe.
+ * One admitted data connection of a {@link FtpSession}: the handle through which the transport tells
+ * the session that the connection has ended.
+ *
+ * <p>The session counts the connection as open from its admission, and holds back the final reply of
+ * a transfer (and every reply after it) while any of its data connections is open. The transport
+ * calls {@link #close()} only after the connection has <em>delivered its last byte</em>: for a
+ * download, once everything read from the backend has been written to the client and the client's
+ * socket is closed; for an upload, once the backend has everything. {@code close()} returns the
+ * replies that are then due, which the transport writes to the client in that order.
+ *
+ * <p>Thread-safe; closing twice is harmless (the second call returns nothing).
  */
-public final class DataConnection implements AutoCloseable {
-  private final FtpSessionRouter router;
+public final class DataConnection {
+  private final FtpSession session;
   private final PortLease lease;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  DataConnection(FtpSessionRouter router, PortLease lease) {
-    this.router = router;
+  DataConnection(FtpSession session, PortLease lease) {
+    this.session = session;
     this.lease = lease;
   }
 
-  /** Returns the local port the connection arrived on. */
+  /** Returns the session the connection belongs to. */
+  public FtpSession session() {
+    return session;
+  }
+
+  /** Returns the proxy port the connection arrived on. */
   public int port() {
     return lease.port();
+  }
+
+  /**
+   * Returns where the other end of the connection is: the backend's data port for a passive
+   * transfer, the client's announced endpoint for an active one.
+   */
+  public InetSocketAddress target() {
+    return lease.target();
   }
 
   /** Returns whether {@link #close()} was called. */
@@ -27,16 +52,22 @@ public final class DataConnection implements AutoCloseable {
     return closed.get();
   }
 
-  /** Releases the lease; the port enters its quarantine. */
-  @Override
-  public void close() {
-    if (closed.compareAndSet(false, true)) {
-      router.released(lease);
+  /**
+   * Ends the connection: releases its data-port lease (the port rests in quarantine) and returns the
+   * replies the session held for it, in order, to be written to the client now. Empty when nothing
+   * was held, when another data connection of the session is still open, when the session has
+   * closed, or on a second call.
+   */
+  public List<FtpReply> close() {
+    if (!closed.compareAndSet(false, true)) {
+      return List.of();
     }
+    lease.close();
+    return session.dataClosed(lease);
   }
 
   @Override
   public String toString() {
-    return "DataConnection[port " + lease.port() + (closed.get() ? ", closed]" : "]");
+    return "DataConnection[session " + session.id() + ", port " + lease.port() + (closed.get() ? ", closed]" : "]");
   }
 }

@@ -2,58 +2,69 @@ package io.github.ftproute.routing;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.ftproute.codec.AddressArguments;
+import com.google.common.base.Ticker;
 import io.github.ftproute.codec.DecodedCommand;
-import io.github.ftproute.codec.EpsvArgument;
 import io.github.ftproute.codec.FtpCommand;
 import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.codec.FtpVerb;
 import io.github.ftproute.codec.LineTooLong;
 import io.github.ftproute.codec.Malformed;
-import io.github.ftproute.codec.ParseResult;
-import io.github.ftproute.codec.PassiveReply;
 import io.github.ftproute.codec.ReplyCode;
 import io.github.ftproute.core.ClientKey;
+import io.github.ftproute.core.DataPortAllocator;
 import io.github.ftproute.core.LeasePurpose;
 import io.github.ftproute.core.LeaseResult;
 import io.github.ftproute.core.PortLease;
 import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.affinity.Routed;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One FTP session routed by a {@link FtpSessionRouter}: the control connection of one client, its
- * backend, and the data-port leases it holds.
+ * backend, the data-port leases it holds, and the replies it holds back. Every FTP rule of a proxied
+ * session lives here; a transport only moves bytes and does what the decisions say.
  *
- * <p>The proxy feeds it every line from the client ({@link #onClientCommand}) and every reply from the
- * backend ({@link #onServerReply}) and does what the returned decision says. The session routes on
- * what each line says, never on counting replies against commands (servers send extra final replies,
- * and ABOR draws 426 and 226 or one of them):
+ * <p>The transport feeds it every line from the client ({@link #onClientCommand}) and every reply
+ * from the backend ({@link #onServerReply}), and tells it when each admitted data connection has
+ * delivered its last byte and closed ({@link DataConnection#close()}). The session routes on what
+ * each line says, never on counting replies against commands (servers send extra final replies, and
+ * ABOR draws 426 and 226 or one of them):
  *
  * <ul>
  *   <li>a 227, 228 or 229 reply gets a data-port lease (owner: the client; peer: the client's address;
  *       target: the backend's control address and the announced port, or the announced address if the
  *       router trusts it) and is rewritten to the advertised address and the leased port; with no port
- *       left the client gets {@code 425} for that transfer and the session goes on;
+ *       left, an announced port below the router's minimum, or a session over its lease rate, the
+ *       client gets {@code 425} for that transfer and the session goes on;
  *   <li>PORT, EPRT and LPRT must name the client's own address (RFC 2577) and a port at or above the
  *       router's minimum; they get a lease on the backend-facing side (peer: the backend) and are
  *       rewritten to the proxy's backend-facing address ({@link #backendConnected}) and that port;
  *   <li>after {@code EPSV ALL}, PORT, EPRT, LPRT, PASV and LPSV are refused (RFC 2428 §4);
- *   <li>{@code EPSV 1}/{@code EPSV 2} go to the backend as plain {@code EPSV}: the proxy, not the
- *       backend, meets the client's network protocol;
- *   <li>a new data setup (PORT, EPRT, LPRT, or a passive reply), {@code REIN}, and {@code USER} after
- *       login release the session's leases that no data connection has claimed yet;
+ *   <li>{@code EPSV 1}/{@code EPSV 2} go to the backend as plain {@code EPSV} when the control
+ *       connection reached the proxy over that protocol, else they get {@code 522} (RFC 2428 §3): a
+ *       229 makes the client connect to the address of its control connection;
+ *   <li>a new data setup, {@code REIN}, and {@code USER} after login release the session's leases
+ *       that no data connection has claimed yet;
+ *   <li>the final reply that ends a transfer, and every reply after it, are held while a data
+ *       connection of the session is open ({@link ReplyDecision.Hold}; the rule is written out in
+ *       {@link DataConnection#close()});
  *   <li>a {@code 234} reply to AUTH gives {@link ReplyDecision.SecureControl}.
  * </ul>
  *
- * <p>Thread-safe: all methods are synchronised on the session, so the client side and the backend
- * side of a proxy may call in from different threads; calls are served one at a time.
+ * <p>After {@link #close()}, every call returns a no-op decision ({@link CommandDecision.Ignore},
+ * {@link ReplyDecision.Ignore}): a late message after the other side closed is normal.
+ *
+ * <p><b>Thread safety.</b> All methods are synchronised on the session, so the client side and the
+ * backend side of a proxy may call in from different threads; calls are served one at a time. Replies
+ * must reach the client in the order the decisions hand them out: a transport that calls from two
+ * threads writes each decision's {@link ReplyDecision#toClient()} before another call into the same
+ * session can return (for example by calling and writing while holding the session's monitor).
  */
 public final class FtpSession implements AutoCloseable {
   /** Where the control channel stands. */
@@ -70,27 +81,43 @@ public final class FtpSession implements AutoCloseable {
     CLOSED
   }
 
+  private static final CommandDecision.Ignore IGNORE_COMMAND = new CommandDecision.Ignore();
+  private static final ReplyDecision.Ignore IGNORE_REPLY = new ReplyDecision.Ignore();
+
   private final FtpSessionRouter router;
+  private final SessionRules rules;
+  private final DataPortAllocator allocator;
+  private final RouterListener listener;
+  private final Ticker ticker;
   private final long id;
   private final InetSocketAddress client;
   private final InetSocketAddress local;
   private final ClientKey key;
   private final Routed routed;
-  private final List<PortLease> leases = new ArrayList<>();
+  private final @Nullable Object attachment;
+  private final List<PortLease> leases = new ArrayList<>(2);
+  private final ReplyOrder order = new ReplyOrder();
+  private final LeaseBudget budget;
   private @Nullable InetSocketAddress backendLocal;
   private ControlState state = ControlState.PLAIN;
   private boolean epsvAll;
   private boolean loggedIn;
 
-  FtpSession(
-      FtpSessionRouter router, long id, InetSocketAddress client, InetSocketAddress local, ClientKey key,
-      Routed routed) {
+  FtpSession(FtpSessionRouter router, SessionRules rules, DataPortAllocator allocator, RouterListener listener,
+      Ticker ticker, long id, InetSocketAddress client, InetSocketAddress local, ClientKey key, Routed routed,
+      @Nullable Object attachment) {
     this.router = router;
+    this.rules = rules;
+    this.allocator = allocator;
+    this.listener = listener;
+    this.ticker = ticker;
     this.id = id;
     this.client = client;
     this.local = local;
     this.key = key;
     this.routed = routed;
+    this.attachment = attachment;
+    this.budget = new LeaseBudget(rules.maxLeasesPerSession(), rules.leaseWindowNanos(), ticker.read());
   }
 
   /** Returns the session's number, unique within its router, counting from 1. */
@@ -123,20 +150,42 @@ public final class FtpSession implements AutoCloseable {
     return key;
   }
 
+  /**
+   * Returns the embedder's object given to {@link FtpSessionRouter#openSession(InetSocketAddress,
+   * InetSocketAddress, Object)} (the transport's per-session state, say), or null if none was given.
+   */
+  public @Nullable Object attachment() {
+    return attachment;
+  }
+
   /** Returns where the control channel stands. */
   public synchronized ControlState controlState() {
     return state;
   }
 
-  /** Returns how many data-port leases the session holds (claimed or not). */
+  /** Returns how many data-port leases the session holds (claimed or not, and not yet released). */
   public synchronized int leaseCount() {
-    pruneReleased();
+    leases.removeIf(lease -> !lease.isLive());
     return leases.size();
   }
 
   /**
+   * Returns whether a data connection of the session is open: while it is, the control connection
+   * is not idle, however long the transfer takes.
+   */
+  public synchronized boolean isTransferring() {
+    return order.openData() > 0;
+  }
+
+  /** Returns how many replies wait for a data connection to finish. */
+  public synchronized int heldReplies() {
+    return order.heldCount();
+  }
+
+  /**
    * Tells the session the proxy's local address on its connection to the backend: active-mode
-   * commands are rewritten to it, since that is the address the backend can reach the proxy at.
+   * commands are rewritten to it, since that is the address the backend can reach the proxy at. A
+   * transport calls it once the backend connection is up, before feeding any client command.
    */
   public synchronized void backendConnected(InetSocketAddress proxyAddress) {
     this.backendLocal = requireNonNull(proxyAddress, "proxyAddress");
@@ -145,15 +194,20 @@ public final class FtpSession implements AutoCloseable {
   /**
    * Decides what to do with one decoded line from the client.
    *
-   * @throws IllegalStateException if the session is closed or no longer reads the conversation
-   *     ({@link ControlState#SECURING}, {@link ControlState#PERSISTENCE})
+   * @return the decision; {@link CommandDecision.Ignore} once the session is closed
+   * @throws IllegalStateException if the session no longer reads the conversation
+   *     ({@link ControlState#SECURING}, {@link ControlState#PERSISTENCE}), or an active-mode command
+   *     arrives before {@link #backendConnected}
    */
   public synchronized CommandDecision onClientCommand(DecodedCommand decoded) {
     requireNonNull(decoded, "decoded");
+    if (state == ControlState.CLOSED) {
+      return IGNORE_COMMAND;
+    }
     checkReading();
     if (decoded instanceof Malformed malformed) {
       return answer(null, FtpReply.of(ReplyCode.SYNTAX_ERROR, "Syntax error, command unrecognized ("
-          + malformed.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"));
+          + malformed.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")"));
     }
     if (decoded instanceof LineTooLong) {
       return answer(null, FtpReply.of(ReplyCode.SYNTAX_ERROR, "Command line too long"));
@@ -161,7 +215,7 @@ public final class FtpSession implements AutoCloseable {
     FtpCommand command = (FtpCommand) decoded;
     FtpVerb verb = command.verb();
     if (verb.equals(FtpVerb.PORT) || verb.equals(FtpVerb.EPRT) || verb.equals(FtpVerb.LPRT)) {
-      return activeMode(command);
+      return epsvAll ? refuseAfterEpsvAll(command) : activeMode(command);
     }
     if (verb.equals(FtpVerb.PASV) || verb.equals(FtpVerb.LPSV)) {
       return epsvAll ? refuseAfterEpsvAll(command) : new CommandDecision.Forward(command);
@@ -178,78 +232,38 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private CommandDecision epsv(FtpCommand command) {
-    ParseResult<EpsvArgument> parsed = EpsvArgument.parse(command);
-    if (parsed instanceof ParseResult.Ok<EpsvArgument> ok) {
-      EpsvArgument argument = ok.value();
-      if (argument instanceof EpsvArgument.All) {
-        epsvAll = true;
-        return new CommandDecision.Forward(command);
-      }
-      if (argument instanceof EpsvArgument.Protocol) {
-        // The proxy meets the client's protocol on its own side; the backend side is the proxy's.
-        return new CommandDecision.Rewrite(command, FtpCommand.of(FtpVerb.EPSV));
-      }
-      return new CommandDecision.Forward(command);
+    Object outcome = DataCommands.epsv(command, local.getAddress());
+    if (outcome instanceof FtpReply refusal) {
+      return answer(command, refusal);
     }
-    if (parsed instanceof ParseResult.Unsupported<EpsvArgument>) {
-      return answer(command, FtpReply.of(ReplyCode.NETWORK_PROTOCOL_NOT_SUPPORTED,
-          "Network protocol not supported, use (1,2)"));
+    FtpCommand toBackend = (FtpCommand) outcome;
+    if (DataCommands.isEpsvAll(command)) {
+      epsvAll = true;
     }
-    return answer(command, FtpReply.of(ReplyCode.SYNTAX_ERROR_IN_ARGUMENTS, "Syntax error in EPSV argument"));
+    return toBackend == command ? new CommandDecision.Forward(command)
+        : new CommandDecision.Rewrite(command, toBackend, OptionalInt.empty());
   }
 
   private CommandDecision activeMode(FtpCommand command) {
-    if (epsvAll) {
-      return refuseAfterEpsvAll(command);
+    Object checked = DataCommands.checkActive(command, client.getAddress(), rules);
+    if (checked instanceof FtpReply refusal) {
+      return answer(command, refusal);
     }
-    ParseResult<InetSocketAddress> parsed = AddressArguments.parse(command);
-    if (parsed instanceof ParseResult.Unsupported<InetSocketAddress>) {
-      return command.verb().equals(FtpVerb.LPRT)
-          ? answer(command, FtpReply.of(ReplyCode.UNSUPPORTED_ADDRESS_FAMILY, "Supported address families are (4, 6)"))
-          : answer(command, FtpReply.of(ReplyCode.NETWORK_PROTOCOL_NOT_SUPPORTED, "Network protocol not supported, use (1,2)"));
-    }
-    if (!(parsed instanceof ParseResult.Ok<InetSocketAddress> ok)) {
-      return answer(command, FtpReply.of(ReplyCode.SYNTAX_ERROR_IN_ARGUMENTS,
-          "Syntax error in " + command.verb() + " argument"));
-    }
-    InetSocketAddress announced = ok.value();
-    InetAddress clientAddress = unmapped(client.getAddress());
-    if (!unmapped(announced.getAddress()).equals(clientAddress)) {
-      if (!router.replaceForeignActiveAddress) {
-        return answer(command, FtpReply.of(ReplyCode.NOT_IMPLEMENTED_FOR_PARAMETER,
-            "Data address must be your own address (RFC 2577)"));
-      }
-      announced = new InetSocketAddress(clientAddress, announced.getPort());
-    }
-    if (announced.getPort() < router.minimumActivePort) {
-      return answer(command, FtpReply.of(ReplyCode.NOT_IMPLEMENTED_FOR_PARAMETER,
-          "Data port must be " + router.minimumActivePort + " or higher (RFC 2577)"));
-    }
+    InetSocketAddress announced = (InetSocketAddress) checked;
     InetSocketAddress proxySide = backendLocal;
     if (proxySide == null) {
       throw new IllegalStateException("backendConnected(...) must be called before active-mode commands");
     }
     releaseUnclaimed();
-    PortLease lease = lease(routed.backend().endpoint().getAddress(), announced, LeasePurpose.ACTIVE);
-    if (lease == null) {
-      FtpReply reply = noDataPort();
-      countLeaseRefused(reply);
-      return answer(command, reply);
+    Object leased = lease(routed.backend().endpoint().getAddress(), announced, LeasePurpose.ACTIVE);
+    if (leased instanceof FtpReply refusal) {
+      listener.leaseRefused(this, refusal);
+      return answer(command, refusal);
     }
-    InetSocketAddress rewritten = new InetSocketAddress(proxySide.getAddress(), lease.port());
-    String argument;
-    FtpVerb verb = command.verb();
-    if (verb.equals(FtpVerb.LPRT)) {
-      argument = AddressArguments.formatLprt(rewritten);
-    } else if (verb.equals(FtpVerb.PORT) && proxySide.getAddress() instanceof Inet4Address) {
-      argument = AddressArguments.formatPort(rewritten);
-    } else {
-      verb = FtpVerb.EPRT; // a PORT cannot carry the IPv6 address the backend reaches the proxy on
-      argument = AddressArguments.formatEprt(rewritten);
-    }
-    FtpCommand replacement = verb.equals(command.verb()) ? command.withArgument(argument)
-        : FtpCommand.of(verb, argument);
-    return new CommandDecision.Rewrite(command, replacement);
+    PortLease lease = (PortLease) leased;
+    FtpCommand replacement = DataCommands.rewriteActive(command,
+        new InetSocketAddress(proxySide.getAddress(), lease.port()));
+    return new CommandDecision.Rewrite(command, replacement, OptionalInt.of(lease.port()));
   }
 
   private CommandDecision refuseAfterEpsvAll(FtpCommand command) {
@@ -258,83 +272,92 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private CommandDecision answer(@Nullable FtpCommand command, FtpReply reply) {
-    router.commandsRefused.increment();
     if (command != null) {
-      router.listener.commandRefused(this, command, reply);
+      listener.commandRefused(this, command, reply);
     }
-    return new CommandDecision.Answer(reply);
+    return new CommandDecision.Answer(reply, !order.offerAnswer(reply));
   }
 
   /**
    * Decides what to do with one reply from the backend.
    *
-   * @throws IllegalStateException if the session is closed or no longer reads the conversation
+   * @return the decision; {@link ReplyDecision.Ignore} once the session is closed
+   * @throws IllegalStateException if the session no longer reads the conversation
    */
   public synchronized ReplyDecision onServerReply(FtpReply reply) {
     requireNonNull(reply, "reply");
+    if (state == ControlState.CLOSED) {
+      return IGNORE_REPLY;
+    }
     checkReading();
     int code = reply.code().value();
     if (code == 227 || code == 228 || code == 229) {
       return passive(reply);
     }
     if (code == 234) {
+      order.offer(reply);
       state = ControlState.SECURING;
       return new ReplyDecision.SecureControl(reply);
     }
     if (code == 230) {
       loggedIn = true;
     }
-    return new ReplyDecision.Forward(reply);
+    return order.offer(reply) ? new ReplyDecision.Forward(reply) : new ReplyDecision.Hold(reply, OptionalInt.empty());
   }
 
   private ReplyDecision passive(FtpReply reply) {
-    ParseResult<PassiveReply> parsed = PassiveReply.parse(reply);
-    if (!(parsed instanceof ParseResult.Ok<PassiveReply> ok)) {
-      return refusePassive(reply, FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
-          "Can't open data connection: the server announced no usable address"));
+    Object checked = DataCommands.passiveTarget(reply, routed.backend().endpoint().getAddress(), local, rules);
+    if (checked instanceof FtpReply refusal) {
+      return refusePassive(reply, refusal);
     }
-    PassiveReply passive = ok.value();
-    InetAddress backendAddress = routed.backend().endpoint().getAddress();
-    InetAddress targetAddress = router.trustAnnouncedAddress
-        ? passive.address().orElse(backendAddress) : backendAddress;
-    InetSocketAddress target = new InetSocketAddress(targetAddress, passive.port());
-    InetAddress advertised = router.advertisedAddress(local, reply.code().value() == 227);
-    if (advertised == null) {
-      return refusePassive(reply, FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
-          "Can't open data connection: no IPv4 address to offer, use EPSV"));
-    }
+    DataCommands.PassiveTarget passive = (DataCommands.PassiveTarget) checked;
     releaseUnclaimed();
-    PortLease lease = lease(client.getAddress(), target, LeasePurpose.PASSIVE);
-    if (lease == null) {
-      return refusePassive(reply, noDataPort());
+    Object leased = lease(client.getAddress(), passive.target(), LeasePurpose.PASSIVE);
+    if (leased instanceof FtpReply refusal) {
+      return refusePassive(reply, refusal);
     }
-    return new ReplyDecision.Rewrite(reply, passive.rewrite(advertised, lease.port()));
+    int port = ((PortLease) leased).port();
+    FtpReply rewritten = passive.reply().rewrite(passive.advertised(), port);
+    return order.offer(rewritten) ? new ReplyDecision.Rewrite(reply, rewritten, OptionalInt.of(port))
+        : new ReplyDecision.Hold(rewritten, OptionalInt.of(port));
   }
 
   private ReplyDecision refusePassive(FtpReply original, FtpReply replacement) {
-    countLeaseRefused(replacement);
-    return new ReplyDecision.Rewrite(original, replacement);
+    listener.leaseRefused(this, replacement);
+    return order.offer(replacement) ? new ReplyDecision.Rewrite(original, replacement, OptionalInt.empty())
+        : new ReplyDecision.Hold(replacement, OptionalInt.empty());
   }
 
-  private void countLeaseRefused(FtpReply reply) {
-    router.leasesRefused.increment();
-    router.listener.leaseRefused(this, reply);
-  }
-
-  private static FtpReply noDataPort() {
-    return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: no data port available");
-  }
-
-  private @Nullable PortLease lease(InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose) {
-    LeaseResult result = router.allocator.lease(key, expectedPeer, target, purpose);
+  /** Returns the lease, or the 425 to answer with. */
+  private Object lease(InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose) {
+    if (!budget.tryTake(ticker.read())) {
+      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
+          "Can't open data connection: too many data connections, slow down");
+    }
+    LeaseResult result = allocator.lease(key, expectedPeer, target, purpose, this);
     if (!(result instanceof LeaseResult.Leased leased)) {
-      return null;
+      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: no data port available");
     }
     PortLease lease = leased.lease();
     leases.add(lease);
-    router.leased(lease, this);
-    router.listener.leaseIssued(this, lease.port(), target);
+    listener.leaseIssued(this, lease.port(), target);
     return lease;
+  }
+
+  /** The router admitted a data connection under {@code lease}; null if the session has closed. */
+  synchronized @Nullable DataConnection admitted(PortLease lease) {
+    if (state == ControlState.CLOSED) {
+      return null;
+    }
+    order.dataOpened();
+    return new DataConnection(this, lease);
+  }
+
+  /** A data connection of this session closed: returns the replies now due, in order. */
+  synchronized List<FtpReply> dataClosed(PortLease lease) {
+    leases.remove(lease);
+    List<FtpReply> due = order.dataClosed();
+    return state == ControlState.CLOSED ? List.of() : due;
   }
 
   /**
@@ -364,42 +387,32 @@ public final class FtpSession implements AutoCloseable {
 
   /**
    * Ends the session: every lease it holds is released (a data connection still running keeps its
-   * socket; only the port's admission ends), and the client's affinity entry loses this connection.
-   * Closing twice is harmless.
+   * sockets; only the port's admission ends), held replies are dropped, and the client's affinity
+   * entry loses this connection. Closing twice is harmless.
    */
   @Override
-  public synchronized void close() {
-    if (state == ControlState.CLOSED) {
-      return;
+  public void close() {
+    synchronized (this) {
+      if (state == ControlState.CLOSED) {
+        return;
+      }
+      state = ControlState.CLOSED;
+      for (PortLease lease : leases) {
+        lease.close();
+      }
+      leases.clear();
     }
-    state = ControlState.CLOSED;
-    for (PortLease lease : leases) {
-      router.released(lease);
-    }
-    leases.clear();
     router.sessionClosed(this, routed);
   }
 
   private void releaseUnclaimed() {
-    for (Iterator<PortLease> it = leases.iterator(); it.hasNext(); ) {
-      PortLease lease = it.next();
-      if (!lease.isClaimed()) {
-        it.remove();
-        router.released(lease);
+    leases.removeIf(lease -> {
+      if (lease.isClaimed() && lease.isLive()) {
+        return false;
       }
-    }
-    pruneReleased();
-  }
-
-  /** Forgets leases that ended on their own: expired, or released by their data connection. */
-  private void pruneReleased() {
-    for (Iterator<PortLease> it = leases.iterator(); it.hasNext(); ) {
-      PortLease lease = it.next();
-      if (!lease.isLive()) {
-        it.remove();
-        router.released(lease);
-      }
-    }
+      lease.close();
+      return true;
+    });
   }
 
   private void checkReading() {
@@ -412,24 +425,6 @@ public final class FtpSession implements AutoCloseable {
     if (state != expected) {
       throw new IllegalStateException("session " + id + " is " + state + " (expected: " + expected + ")");
     }
-  }
-
-  private static InetAddress unmapped(InetAddress address) {
-    byte[] b = address.getAddress();
-    if (b.length == 16) {
-      boolean mapped = b[10] == -1 && b[11] == -1;
-      for (int i = 0; i < 10 && mapped; i++) {
-        mapped = b[i] == 0;
-      }
-      if (mapped) {
-        try {
-          return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-        } catch (java.net.UnknownHostException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
-    return address;
   }
 
   @Override

@@ -229,7 +229,7 @@ final class FtpSessionRouterTest {
 
   @Test
   void admitData_afterAcceptTimeout_refusedExpired() {
-    RouterFixture f = new RouterFixture(b -> b.dataAcceptTimeout(Duration.ofSeconds(30)));
+    RouterFixture f = new RouterFixture(b -> b.acceptTimeout(Duration.ofSeconds(30)));
     FtpSession session = f.open("127.0.0.10");
     int port = passive(rewritten(session.onServerReply(reply("227 (10,0,0,5,39,16)")))).port();
 
@@ -349,10 +349,32 @@ final class FtpSessionRouterTest {
   }
 
   @Test
-  void epsvWithProtocol_sentToBackendWithout() {
+  void epsvWithProtocolOfTheControlConnection_sentToBackendWithout() {
     RouterFixture f = new RouterFixture();
 
-    assertThat(text(rewritten(f.open("127.0.0.10").onClientCommand(command("EPSV 2"))))).isEqualTo("EPSV");
+    assertThat(text(rewritten(f.open("127.0.0.10").onClientCommand(command("EPSV 1"))))).isEqualTo("EPSV");
+  }
+
+  @Test
+  void epsv2_onIpv4ControlConnection_522NamesTheProtocolServed() {
+    RouterFixture f = new RouterFixture();
+    FtpSession session = f.open("127.0.0.10");
+
+    CommandDecision decision = session.onClientCommand(command("EPSV 2"));
+
+    assertThat(decision.toBackend()).isEmpty();
+    assertThat(text(answered(decision))).isEqualTo("522 Network protocol not supported, use (1)");
+  }
+
+  @Test
+  void epsv2_onIpv6ControlConnection_sentToBackendWithout() {
+    RouterFixture f = new RouterFixture();
+    SessionOpening opening = f.router.openSession(client("::1", 5000), new InetSocketAddress(ip("::1"), 2121));
+    FtpSession session = ((SessionOpening.Opened) opening).session();
+
+    assertThat(text(rewritten(session.onClientCommand(command("EPSV 2"))))).isEqualTo("EPSV");
+    assertThat(text(answered(session.onClientCommand(command("EPSV 1")))))
+        .isEqualTo("522 Network protocol not supported, use (2)");
   }
 
   // --- login state, TLS, closing -----------------------------------------------------------------
@@ -418,13 +440,22 @@ final class FtpSessionRouterTest {
   }
 
   @Test
-  void closedSession_refusesFurtherLines() {
+  void closedSession_lateLinesGetNoOpDecisions() {
     RouterFixture f = new RouterFixture();
     FtpSession session = f.open("127.0.0.10");
     session.close();
 
-    assertThatIllegalStateException().isThrownBy(() -> session.onClientCommand(command("NOOP")));
+    CommandDecision command = session.onClientCommand(command("NOOP"));
+    ReplyDecision reply = session.onServerReply(reply("227 (10,0,0,5,39,16)"));
+
+    assertThat(command).isInstanceOf(CommandDecision.Ignore.class);
+    assertThat(command.toBackend()).isEmpty();
+    assertThat(command.toClient()).isEmpty();
+    assertThat(reply).isInstanceOf(ReplyDecision.Ignore.class);
+    assertThat(reply.toClient()).isEmpty();
+    assertThat(reply.dataPort()).isEmpty();
     assertThat(session.controlState()).isEqualTo(FtpSession.ControlState.CLOSED);
+    assertThat(f.router.dataPorts().stats().leased()).isZero();
   }
 
   @Test

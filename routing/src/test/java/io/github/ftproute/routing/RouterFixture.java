@@ -29,12 +29,12 @@ final class RouterFixture {
     this(b -> {});
   }
 
-  RouterFixture(Consumer<FtpSessionRouter.Builder> settings) {
+  RouterFixture(Consumer<FtpSessionRouterBuilder> settings) {
     this(PortRange.parse("30000-30099"), settings);
   }
 
-  RouterFixture(PortRange ports, Consumer<FtpSessionRouter.Builder> settings) {
-    FtpSessionRouter.Builder builder = FtpSessionRouter.builder()
+  RouterFixture(PortRange ports, Consumer<FtpSessionRouterBuilder> settings) {
+    FtpSessionRouterBuilder builder = FtpSessionRouter.builder()
         .backends(pool)
         .dataPorts(ports)
         .ticker(ticker);

@@ -108,7 +108,7 @@ final class ClientKeyTest {
 
   @Test
   void nulls_rejected() {
-    new NullPointerTester().testAllPublicStaticMethods(ClientKey.class);
+    new NullPointerTester().setDefault(InetAddress.class, ip("10.0.0.1")).testAllPublicStaticMethods(ClientKey.class);
     new NullPointerTester().testAllPublicInstanceMethods(ClientKey.of(ip("10.0.0.1")));
     new NullPointerTester().testAllPublicInstanceMethods(PersistenceNetmask.NONE);
   }

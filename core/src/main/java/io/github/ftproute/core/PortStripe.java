@@ -145,8 +145,11 @@ final class PortStripe {
     return !resting.rests(local, peer);
   }
 
-  /** One try: a uniformly random port that can take a lease, if eligible for {@code peer}; or the next one in order. */
-  int pick(RandomGenerator random, boolean sequential, long peer, long now) {
+  /**
+   * One try: the port at {@code position} of the free array (a new uniform draw if the array shrank
+   * since the position was drawn), if eligible for {@code peer}; or the next eligible one in order.
+   */
+  int pick(RandomGenerator random, boolean sequential, int position, long peer, long now) {
     if (freeCount == 0) {
       return NONE;
     }
@@ -160,7 +163,7 @@ final class PortStripe {
       }
       return NONE;
     }
-    int local = free[random.nextInt(freeCount)];
+    int local = free[position < freeCount ? position : random.nextInt(freeCount)];
     return eligible(local, peer, now) ? local : NONE;
   }
 

@@ -57,8 +57,8 @@ final class PortStripes {
     long peer = lease.peerBits;
     boolean drainedAll = false;
     for (int attempt = 0; attempt < RANDOM_TRIES; attempt++) {
-      PortStripe stripe = choose();
-      if (stripe == null) {
+      long choice = choose();
+      if (choice < 0) {
         if (drainedAll) {
           return false; // no port has room, even after catching up with time
         }
@@ -66,9 +66,10 @@ final class PortStripes {
         drainedAll = true;
         continue;
       }
+      PortStripe stripe = stripes[(int) (choice >>> 32)];
       synchronized (stripe) {
         stripe.drain(now);
-        int local = stripe.pick(random, sequential, peer, now);
+        int local = stripe.pick(random, sequential, (int) choice, peer, now);
         if (local == PortStripe.NONE) {
           if (sequential) {
             return false; // the one stripe has no eligible port
@@ -121,30 +122,32 @@ final class PortStripes {
     return false;
   }
 
-  private @Nullable PortStripe choose() {
-    if (stripes.length == 1) {
-      return stripes[0].publishedFree() > 0 ? stripes[0] : null;
-    }
+  /**
+   * Draws one of the free ports over all stripes, from the lock-free counts: returns the stripe in
+   * the high 32 bits and the position in its free array in the low 32, or -1 if no stripe has room.
+   * One draw serves both choices, so the port is uniform over the range's free ports.
+   */
+  private long choose() {
     int total = 0;
     for (PortStripe stripe : stripes) {
       total += stripe.publishedFree();
     }
-    if (total == 0) {
-      return null;
+    if (total <= 0) {
+      return -1;
     }
     int r = random.nextInt(total);
-    PortStripe last = null;
-    for (PortStripe stripe : stripes) {
-      int free = stripe.publishedFree();
+    int last = -1;
+    for (int s = 0; s < stripes.length; s++) {
+      int free = stripes[s].publishedFree();
       if (free > 0) {
-        last = stripe;
-        r -= free;
-        if (r < 0) {
-          return stripe;
+        last = s;
+        if (r < free) {
+          return (long) s << 32 | r;
         }
+        r -= free;
       }
     }
-    return last; // counts moved under us; any stripe with ports will do
+    return last < 0 ? -1 : (long) last << 32 | Integer.MAX_VALUE; // counts moved under us: any port of the last
   }
 
   /** Catches up with time in every stripe; returns the leases expired. */

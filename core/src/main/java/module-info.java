@@ -1,7 +1,6 @@
 /** Protocol-free primitives of ftproute: client keys, port ranges and the data-port allocator. */
 module io.github.ftproute.core {
   requires transitive com.google.common;
-  requires org.slf4j;
   requires static org.jspecify;
 
   exports io.github.ftproute.core;

@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code ftproute}: {@link DataPortAllocator#lease}, {@link DataPortAllocator#claim} by the
- *       expected peer, {@link PortLease#close()}; random choice from {@code SecureRandom} bytes (the
- *       default), the system ticker, quarantine off (FtpServer has none, and with it on a steady
- *       cycle would only measure a full range); no port probe;
+ *       expected peer, {@link PortLease#close()}; random choice from the default AES-CTR keystream
+ *       keyed from {@code SecureRandom}, the system ticker, quarantine off (FtpServer has none, and
+ *       one client cycling on a steady loop would only rest on every port in turn); the per-client
+ *       rate raised out of the way (burst 2^30, 10^9 leases/s: the token bucket is still updated on
+ *       every lease, one client is simply allowed millions a second); no port probe;
  *   <li>{@code ftpserver}: Apache FtpServer 1.2's {@code PassivePorts("10000-20000", false)}, {@code
  *       reserveNextPort()} and {@code releasePort(port)}: a random free port, no bind check;
  *   <li>{@code ftpserver-bind}: the same with {@code checkIfBound = true}, which binds a server socket
@@ -62,7 +64,8 @@ public class DataPortAllocatorBenchmark {
     int taken = (int) ((long) range.size() * occupancyPercent / 100);
     owner = ClientKey.of(CLIENT);
     if (impl.equals("ftproute")) {
-      allocator = DataPortAllocator.builder().range(range).quarantine(Duration.ZERO).build();
+      allocator = DataPortAllocator.builder().range(range).quarantine(Duration.ZERO)
+          .clientLeaseRate(1 << 30, 1_000_000_000).build();
       for (int i = 0; i < taken; i++) {
         ClientKey background = ClientKey.ofIpv4(0x0A00_0000 + i / 16, 32);
         PortLease lease = ((LeaseResult.Leased) allocator.lease(background, CLIENT, TARGET, LeasePurpose.PASSIVE))

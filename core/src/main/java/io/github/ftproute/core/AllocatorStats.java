@@ -5,14 +5,20 @@ package io.github.ftproute.core;
  * by stripe, so under concurrent use they may mix slightly different instants; cumulative counts
  * only grow.
  *
- * @param leased ports leased now and not yet claimed
- * @param claimed ports whose lease admitted a connection and is not released
- * @param quarantined ports resting after release or expiry (or after the probe rejected them)
- * @param free ports that may be leased now
+ * @param leased leases granted and not yet claimed
+ * @param claimed leases that admitted a connection and are not released
+ * @param quarantined (port, peer) pairs resting after a connection: the peer may not lease that
+ *     port again until its quarantine ends (other peers may)
+ * @param rejected ports skipped for the probe's back-off after the port probe rejected them
+ * @param free ports that can take another lease now (without shared ports: ports with no lease);
+ *     a free port may still be closed to a peer that rests on it
  * @param leasesGranted leases granted since the allocator was built
  * @param expired leases that expired unclaimed
  * @param exhaustedRangeFull lease attempts refused with {@link ExhaustionReason#RANGE_FULL}
  * @param exhaustedClientLimit lease attempts refused with {@link ExhaustionReason#CLIENT_LIMIT}
+ * @param exhaustedClientRate lease attempts refused with {@link ExhaustionReason#CLIENT_RATE}
+ * @param quarantineOverflows times the quarantine table was full, so that the oldest pair's port was
+ *     closed to every peer until that pair's quarantine ended
  * @param refusedNoLease claims refused with {@link ClaimRefusal#NO_LEASE}
  * @param refusedExpired claims refused with {@link ClaimRefusal#EXPIRED}
  * @param refusedAlreadyClaimed claims refused with {@link ClaimRefusal#ALREADY_CLAIMED}
@@ -22,11 +28,14 @@ public record AllocatorStats(
     int leased,
     int claimed,
     int quarantined,
+    int rejected,
     int free,
     long leasesGranted,
     long expired,
     long exhaustedRangeFull,
     long exhaustedClientLimit,
+    long exhaustedClientRate,
+    long quarantineOverflows,
     long refusedNoLease,
     long refusedExpired,
     long refusedAlreadyClaimed,

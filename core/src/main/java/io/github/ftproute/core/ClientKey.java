@@ -3,6 +3,7 @@ package io.github.ftproute.core;
 import static java.util.Objects.requireNonNull;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -82,6 +83,72 @@ public final class ClientKey {
       return ofIpv4((int) low, ipv4PrefixLength);
     }
     return ofIpv6(high, low, ipv6PrefixLength);
+  }
+
+  /**
+   * Returns the IPv4 address that an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) stands for,
+   * and any other address unchanged. This is the one place where ftproute decides that
+   * {@code ::ffff:10.1.2.3} and {@code 10.1.2.3} are the same host (a dual-stack socket reports IPv4
+   * peers in the mapped form). The IPv4-compatible form {@code ::a.b.c.d} (deprecated by RFC 4291) is
+   * not unmapped. No DNS lookup; allocates only for a mapped address. Thread-safe.
+   */
+  public static InetAddress unmapped(InetAddress address) {
+    requireNonNull(address, "address");
+    if (!(address instanceof Inet6Address)) {
+      return address;
+    }
+    byte[] b = address.getAddress();
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return address;
+      }
+    }
+    if (b[10] != (byte) 0xFF || b[11] != (byte) 0xFF) {
+      return address;
+    }
+    try {
+      return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+    } catch (UnknownHostException e) {
+      throw new AssertionError("literal address of length 4", e);
+    }
+  }
+
+  /**
+   * Returns whether two addresses are the same host: equal, or the same IPv4 address written once
+   * plainly and once IPv4-mapped ({@link #unmapped}). Host names are ignored, and so are IPv6 scope
+   * ids. Does not allocate when both are IPv4. Thread-safe.
+   */
+  public static boolean sameAddress(InetAddress a, InetAddress b) {
+    requireNonNull(a, "a");
+    requireNonNull(b, "b");
+    if (a.equals(b)) {
+      return true;
+    }
+    if (a instanceof Inet4Address && b instanceof Inet4Address) {
+      return false;
+    }
+    return unmapped(a).equals(unmapped(b));
+  }
+
+  /**
+   * Returns a non-zero 64-bit identity of {@code address} for the allocator's tables: the exact 32
+   * bits (tagged) for IPv4 and IPv4-mapped addresses, a hash of the 128 bits (top bit set) for IPv6.
+   * Different IPv6 hosts may collide; the allocator only uses this where a collision makes it more
+   * careful (a peer kept off a port it could have had), never to admit a connection.
+   */
+  static long peerBits(InetAddress address) {
+    if (address instanceof Inet4Address) {
+      return (address.hashCode() & 0xFFFF_FFFFL) | (1L << 32); // Inet4Address.hashCode() is its address
+    }
+    byte[] b = address.getAddress();
+    long high = ((long) intAt(b, 0) << 32) | (intAt(b, 4) & 0xFFFF_FFFFL);
+    long low = ((long) intAt(b, 8) << 32) | (intAt(b, 12) & 0xFFFF_FFFFL);
+    if (high == 0 && (low >>> 32) == IPV4_MAPPED_PREFIX) {
+      return (low & 0xFFFF_FFFFL) | (1L << 32);
+    }
+    long h = (high ^ (high >>> 31)) * 0x9E37_79B9_7F4A_7C15L + low;
+    h = (h ^ (h >>> 29)) * 0xBF58_476D_1CE4_E5B9L;
+    return h ^ (h >>> 32) | Long.MIN_VALUE;
   }
 
   /** Returns whether this is an IPv4 key (IPv4-mapped IPv6 addresses give IPv4 keys). */

@@ -6,7 +6,6 @@ import com.google.common.base.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -15,138 +14,92 @@ import org.jspecify.annotations.Nullable;
  * Leases a proxy's own ports for FTP data connections and admits each connection only for the lease
  * it was meant for.
  *
- * <p>A proxy leases a port when it rewrites a passive reply (the client will connect to the port) or
- * an active command (the backend will). {@link #lease} picks the port <b>uniformly at random</b> among
- * the free ports, so a client cannot guess the port of the next session, in O(1) expected time however
- * full the range is. {@link #claim} admits a connection if the port has a live, unused lease and the
- * remote address matches the lease under the {@link PeerMatch} rule; the result says why otherwise.
+ * <p>A proxy leases a port when it rewrites a passive reply (the client will connect) or an active
+ * command (the backend will). {@link #lease} picks the port <b>uniformly at random</b> among the ports
+ * eligible for the expected peer, so a client cannot guess the next session's port. {@link #claim}
+ * admits a connection if the port has a live lease with connections left that the remote address
+ * matches under the {@link PeerMatch} rule; the result says why otherwise.
  *
- * <p>Lifecycle of a port: <i>free</i> → {@link #lease leased} → {@link #claim claimed} → released
- * ({@link PortLease#close()}) → <i>quarantine</i> → free. A lease not claimed within the accept
- * timeout expires into quarantine. The quarantine keeps a late connection meant for an old session
- * from reaching a new one on the same port.
+ * <p>Lifecycle: <i>free</i> → {@link #lease leased} → {@link #claim claimed} → released ({@link
+ * PortLease#close()}). A lease released or expired <b>without a connection goes back at once</b>. A
+ * lease that carried one puts its (port, expected peer) pair to rest for the {@link Builder#quarantine
+ * quarantine}: that peer is kept off that port, every other peer may lease it at once. So the
+ * sustained rate is not capped by range ÷ quarantine, and a client that leases and releases in a loop
+ * hurts only itself (and spends its own {@link Builder#clientLeaseRate rate}). With {@link
+ * Builder#sharedPorts shared ports}, a port holds leases for up to {@value #SHARED_LEASES_PER_PORT}
+ * different peers at once and a claim picks the lease by the connecting peer's address.
  *
  * <table>
  *   <caption>Settings ({@link #builder()})</caption>
  *   <tr><th>setting</th><th>default</th></tr>
  *   <tr><td>{@link Builder#range range}</td><td>required</td></tr>
  *   <tr><td>{@link Builder#acceptTimeout acceptTimeout}</td><td>30 s</td></tr>
- *   <tr><td>{@link Builder#quarantine quarantine}</td><td>10 s</td></tr>
- *   <tr><td>{@link Builder#maxLeasesPerClient maxLeasesPerClient}</td><td>16 concurrent leases per
- *       {@link ClientKey}</td></tr>
+ *   <tr><td>{@link Builder#quarantine quarantine}</td><td>10 s, per (port, peer), after a connection</td></tr>
+ *   <tr><td>{@link Builder#maxLeasesPerClient maxLeasesPerClient}</td><td>16 at once per {@link ClientKey}</td></tr>
+ *   <tr><td>{@link Builder#clientLeaseRate clientLeaseRate}</td><td>burst 256, then 128/s per {@link ClientKey}</td></tr>
  *   <tr><td>{@link Builder#peerMatch peerMatch}</td><td>{@link PeerMatch#SAME_IP}</td></tr>
- *   <tr><td>{@link Builder#portProbe portProbe}</td><td>none; rejected ports skipped 60 s</td></tr>
+ *   <tr><td>{@link Builder#sharedPorts sharedPorts}</td><td>off</td></tr>
+ *   <tr><td>{@link Builder#portProbe portProbe}</td><td>none</td></tr>
  *   <tr><td>{@link Builder#random random}</td><td>a per-thread AES-CTR keystream keyed from SecureRandom</td></tr>
- *   <tr><td>{@link Builder#sequential sequential}</td><td>off (for tests: lowest free port from a
- *       moving cursor, O(range) worst case)</td></tr>
+ *   <tr><td>{@link Builder#sequential sequential}</td><td>off</td></tr>
  *   <tr><td>{@link Builder#ticker ticker}</td><td>{@link Ticker#systemTicker()}</td></tr>
  * </table>
  *
- * <p><b>Thread safety and cost.</b> Ports are dealt round-robin into stripes (up to 16), each with its
- * own lock, free-port array and two intrusive FIFO lists (unclaimed leases by deadline, quarantined
- * ports by end time); there is no global lock. A lease picks a stripe with probability proportional to
- * its free ports, then a port uniformly within it, so the choice stays uniform over the range. Expiry is
- * lazy: each stripe catches up when it is touched, and {@link #sweep()} catches up everywhere. The
- * allocator starts no threads and reads time only from its {@link Ticker}.
+ * <p><b>Thread safety and cost.</b> Thread-safe, with no global lock: ports are dealt round-robin into
+ * up to 16 stripes with a lock each. A lease picks a stripe in proportion to its free ports and a
+ * port uniformly within it, again while the port is not eligible for the peer, and after 16 misses
+ * picks uniformly among the eligible ports of all stripes (O(range)). Per-client counts and rates are
+ * lock-free. Lease, claim and release each read the ticker at most once and take one stripe lock; a
+ * lease allocates one {@link PortLease}, which is also its {@link LeaseResult} and {@link ClaimResult}.
+ * Expiry is lazy: a stripe catches up when touched, {@link #sweep()} everywhere. No threads.
  *
- * <p><b>Memory</b> is fixed at build time, about 30 bytes per port of the range (primitive arrays),
- * plus one {@link PortLease} per live lease: under 2 MiB for all of 1..65535.
+ * <p><b>Memory</b> is bounded: about 60 bytes per port, fixed at build time; one {@link PortLease} per
+ * live lease (at most one per port, or {@value #SHARED_LEASES_PER_PORT} with shared ports); 24 bytes
+ * per resting pair, grown on demand up to {@value #RESTING_PAIRS_PER_PORT} per port (when full: see
+ * {@link Builder#quarantine}); per client key with a live lease a share, plus up to 1,024 idle shares
+ * (beyond that, idle ones are forgotten and their rate starts afresh).
  */
 public final class DataPortAllocator {
   /** The default accept timeout. */
   public static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(30);
   /** The default quarantine. */
   public static final Duration DEFAULT_QUARANTINE = Duration.ofSeconds(10);
-  /** The default most concurrent leases per client key. */
+  /** The default most leases per client key at once. */
   public static final int DEFAULT_MAX_LEASES_PER_CLIENT = 16;
+  /** The default burst of the per-client lease rate. */
+  public static final int DEFAULT_CLIENT_BURST = 256;
+  /** The default per-client lease rate, in leases per second. */
+  public static final int DEFAULT_CLIENT_LEASES_PER_SECOND = 128;
+  /** The most leases one port holds with shared ports. */
+  public static final int SHARED_LEASES_PER_PORT = 32;
+  /** The most resting (port, peer) pairs, per port of the range on average. */
+  public static final int RESTING_PAIRS_PER_PORT = 32;
   /** The default time a port rejected by the probe is skipped. */
   public static final Duration DEFAULT_PROBE_BACKOFF = Duration.ofSeconds(60);
-
-  private static final byte FREE = 0;
-  private static final byte LEASED = 1;
-  private static final byte CLAIMED = 2;
-  private static final byte RELEASED = 3; // in quarantine after release
-  private static final byte EXPIRED = 4; // in quarantine after expiry
-  private static final byte REJECTED = 5; // skipped after the probe said no
-  private static final int NONE = -1;
-  private static final int MAX_PROBES_PER_LEASE = 64;
 
   private final PortRange range;
   private final Ticker ticker;
   private final long acceptTimeout;
-  private final long quarantine;
-  private final long probeBackoff;
-  private final int maxLeasesPerClient;
   private final PeerMatch peerMatch;
-  private final @Nullable PortProbe probe;
-  private final RandomGenerator random;
-  private final boolean sequential;
-
-  private final Stripe[] stripes;
-  private final int stripeMask;
-  private final PortLease[] leases;
-  private final byte[] state;
-  private final long[] time;
-  private final int[] next;
-  private final int[] prev;
-  private final int[] freePosition;
-
-  private final ConcurrentHashMap<ClientKey, Integer> perClient = new ConcurrentHashMap<>();
-  private final LongAdder granted = new LongAdder();
-  private final LongAdder expired = new LongAdder();
+  private final PortStripes stripes;
+  private final ClientShares shares;
   private final LongAdder rangeFull = new LongAdder();
   private final LongAdder clientLimit = new LongAdder();
-  private final LongAdder[] refused = new LongAdder[ClaimRefusal.values().length];
+  private final LongAdder clientRate = new LongAdder();
+  private final LongAdder outsideRange = new LongAdder();
 
-  /** One lock's worth of ports, and the lists that order them. Guarded by itself. */
-  private static final class Stripe {
-    final int[] free;
-    int freeCount;
-    volatile int publishedFree;
-    int expiryHead = NONE;
-    int expiryTail = NONE;
-    final int[] quarantineList = {NONE, NONE};
-    final int[] rejectedList = {NONE, NONE};
-    int leased;
-    int claimed;
-    int resting;
-    int cursor;
-
-    Stripe(int capacity) {
-      free = new int[capacity];
-    }
-  }
-
-  private DataPortAllocator(Builder b) {
-    this.range = b.range;
+  private DataPortAllocator(Builder b, PortRange range) {
+    this.range = range;
     this.ticker = b.ticker;
     this.acceptTimeout = b.acceptTimeout.toNanos();
-    this.quarantine = b.quarantine.toNanos();
-    this.probeBackoff = b.probeBackoff.toNanos();
-    this.maxLeasesPerClient = b.maxLeasesPerClient;
     this.peerMatch = b.peerMatch;
-    this.probe = b.probe;
-    this.random = b.random;
-    this.sequential = b.sequential;
     int size = range.size();
-    int stripeCount = sequential ? 1 : Math.min(16, Integer.highestOneBit(Math.max(1, size / 64)));
-    this.stripes = new Stripe[stripeCount];
-    this.stripeMask = stripeCount - 1;
-    for (int s = 0; s < stripeCount; s++) {
-      stripes[s] = new Stripe((size - s + stripeCount - 1) / stripeCount);
-    }
-    this.leases = new PortLease[size];
-    this.state = new byte[size];
-    this.time = new long[size];
-    this.next = new int[size];
-    this.prev = new int[size];
-    this.freePosition = new int[size];
-    for (int i = 0; i < size; i++) {
-      addFree(stripes[i & stripeMask], i);
-    }
-    for (int i = 0; i < refused.length; i++) {
-      refused[i] = new LongAdder();
-    }
+    int count = b.sequential ? 1 : Math.min(16, Integer.highestOneBit(Math.max(1, size / 64)));
+    int perPort = b.shared ? SHARED_LEASES_PER_PORT : 1;
+    this.stripes = new PortStripes(range, count, perPort, b.quarantine.toNanos(), RESTING_PAIRS_PER_PORT, b.random,
+        b.sequential, b.probe, b.probeBackoff.toNanos(), ticker.read());
+    this.shares = new ClientShares(b.maxLeasesPerClient, b.burst, b.leasesPerSecond,
+        (int) Math.min(Integer.MAX_VALUE - 1024, (long) size * perPort) + 1024);
   }
 
   /** Returns a new builder. */
@@ -163,41 +116,32 @@ public final class DataPortAllocator {
     return ticker.read();
   }
 
-  /**
-   * Leases a port for one connection; see {@link #lease(ClientKey, InetAddress, InetSocketAddress,
-   * LeasePurpose, int)}.
-   */
+  /** Leases a port for one connection, with no attachment; see {@link #lease(ClientKey, InetAddress, InetSocketAddress, LeasePurpose, int, Object)}. */
   public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose) {
     return lease(owner, expectedPeer, target, purpose, 1, null);
   }
 
-  /**
-   * Leases a port for one connection, carrying {@code attachment} (the caller's owner object, such as
-   * its session) so that {@link #claim} finds it in one lookup: see {@link PortLease#attachment()}.
-   */
-  public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
-      @Nullable Object attachment) {
-    return lease(owner, expectedPeer, target, purpose, 1, attachment);
-  }
-
-  /** Leases a port for up to {@code maxConnections} connections; see the six-argument form. */
+  /** Leases a port for {@code maxConnections} connections, with no attachment; see {@link #lease(ClientKey, InetAddress, InetSocketAddress, LeasePurpose, int, Object)}. */
   public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
       int maxConnections) {
     return lease(owner, expectedPeer, target, purpose, maxConnections, null);
   }
 
   /**
-   * Leases a free port, chosen uniformly at random (or sequentially, if so built).
+   * Leases a port eligible for {@code expectedPeer}, chosen uniformly at random (or the next in
+   * order, if so built): without shared ports, one with no lease; with them, one with room and no
+   * lease for this peer; and in both cases one the peer does not rest on. Reads the ticker once.
    *
-   * @param owner the client the lease counts against (per-client limit)
-   * @param expectedPeer the address the connection must come from: the client for
-   *     {@link LeasePurpose#PASSIVE}, the backend for {@link LeasePurpose#ACTIVE}
+   * @param owner the client the lease counts against (per-client limit and rate)
+   * @param expectedPeer the address the connection must come from: the client for {@link
+   *     LeasePurpose#PASSIVE}, the backend for {@link LeasePurpose#ACTIVE}
    * @param target where an admitted connection goes; kept for the caller
    * @param purpose who connects
    * @param maxConnections how many connections the lease admits, at least 1
-   * @param attachment the caller's object for the lease, or null
-   * @return the lease, or {@link LeaseResult.Exhausted} with {@link ExhaustionReason#CLIENT_LIMIT}
-   *     or {@link ExhaustionReason#RANGE_FULL}; never a port outside the range
+   * @param attachment any object of the caller's, returned by {@link PortLease#attachment()}; may be null
+   * @return the lease, or {@link LeaseResult.Exhausted} with {@link ExhaustionReason#CLIENT_LIMIT},
+   *     {@link ExhaustionReason#CLIENT_RATE} or {@link ExhaustionReason#RANGE_FULL}; never a port
+   *     outside the range
    * @throws IllegalArgumentException if {@code maxConnections < 1}
    */
   public LeaseResult lease(ClientKey owner, InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose,
@@ -209,327 +153,83 @@ public final class DataPortAllocator {
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
     }
-    if (!acquireClientSlot(owner)) {
-      sweep(); // expired leases may still count against the client
-      if (!acquireClientSlot(owner)) {
-        clientLimit.increment();
-        return new LeaseResult.Exhausted(ExhaustionReason.CLIENT_LIMIT);
-      }
+    long now = ticker.read();
+    ClientShares.Share share = shares.acquire(owner, now);
+    if (share == ClientShares.LIMIT) {
+      stripes.sweep(now); // expired leases may still count against the client
+      share = shares.acquire(owner, now);
     }
-    boolean drainedAll = false;
-    for (int attempt = 0; attempt < MAX_PROBES_PER_LEASE + stripes.length; attempt++) {
-      Stripe stripe = chooseStripe();
-      if (stripe == null) {
-        if (drainedAll) {
-          break;
-        }
-        sweep();
-        drainedAll = true;
-        continue;
-      }
-      synchronized (stripe) {
-        long now = ticker.read();
-        drain(stripe, now);
-        if (stripe.freeCount == 0) {
-          continue;
-        }
-        int index = sequential ? nextSequential(stripe) : stripe.free[random.nextInt(stripe.freeCount)];
-        removeFree(stripe, index);
-        int port = range.portAt(index);
-        if (probe != null && !probe.isUsable(port)) {
-          state[index] = REJECTED;
-          stripe.resting++;
-          append(stripe.rejectedList, index, now + probeBackoff);
-          continue;
-        }
-        PortLease lease = new PortLease(this, port, index, owner, expectedPeer, target, purpose, maxConnections,
-            now + acceptTimeout, attachment);
-        leases[index] = lease;
-        state[index] = LEASED;
-        time[index] = lease.deadline;
-        appendExpiry(stripe, index);
-        stripe.leased++;
-        granted.increment();
-        return new LeaseResult.Leased(lease);
-      }
+    if (share == ClientShares.LIMIT) {
+      clientLimit.increment();
+      return LeaseResult.Exhausted.of(ExhaustionReason.CLIENT_LIMIT);
     }
-    releaseClientSlot(owner);
-    rangeFull.increment();
-    return new LeaseResult.Exhausted(ExhaustionReason.RANGE_FULL);
+    if (share == ClientShares.RATE) {
+      clientRate.increment();
+      return LeaseResult.Exhausted.of(ExhaustionReason.CLIENT_RATE);
+    }
+    PortLease lease = new PortLease(this, owner, expectedPeer, ClientKey.peerBits(expectedPeer), target, purpose,
+        maxConnections, now + acceptTimeout, attachment, share);
+    if (!stripes.place(lease, now)) {
+      shares.refund(share);
+      rangeFull.increment();
+      return LeaseResult.Exhausted.of(ExhaustionReason.RANGE_FULL);
+    }
+    return lease;
   }
 
   /**
-   * Admits a connection that arrived on {@code localPort} from {@code remote}, if the port has a
-   * live lease with connections left and {@code remote} matches it. A refused claim changes nothing.
+   * Admits a connection that arrived on {@code localPort} from {@code remote}, if the port has a live
+   * lease with connections left that {@code remote} matches (with shared ports: the lease of the
+   * connecting peer). A refused claim changes nothing but a counter. Reads the ticker once.
    */
   public ClaimResult claim(int localPort, InetAddress remote) {
     requireNonNull(remote, "remote");
     int index = range.indexOf(localPort);
     if (index < 0) {
-      return refuse(ClaimRefusal.NO_LEASE);
+      outsideRange.increment();
+      return ClaimResult.Refused.of(ClaimRefusal.NO_LEASE);
     }
-    Stripe stripe = stripes[index & stripeMask];
+    PortStripe stripe = stripes.of(index);
+    long now = ticker.read();
     synchronized (stripe) {
-      drain(stripe, ticker.read());
-      byte s = state[index];
-      if (s == EXPIRED) {
-        return refuse(ClaimRefusal.EXPIRED);
-      }
-      if (s != LEASED && s != CLAIMED) {
-        return refuse(ClaimRefusal.NO_LEASE);
-      }
-      PortLease lease = leases[index];
-      if (lease.claims >= lease.maxConnections()) {
-        return refuse(ClaimRefusal.ALREADY_CLAIMED);
-      }
-      if (!matches(lease, remote)) {
-        return refuse(ClaimRefusal.FOREIGN_PEER);
-      }
-      if (s == LEASED) {
-        unlinkExpiry(stripe, index);
-        state[index] = CLAIMED;
-        stripe.leased--;
-        stripe.claimed++;
-      }
-      lease.claimed();
-      return new ClaimResult.Claimed(lease);
+      stripe.drain(now);
+      return stripe.claim(stripes.local(index), remote, peerMatch, now);
     }
-  }
-
-  private ClaimResult refuse(ClaimRefusal reason) {
-    refused[reason.ordinal()].increment();
-    return new ClaimResult.Refused(reason);
-  }
-
-  private boolean matches(PortLease lease, InetAddress remote) {
-    return switch (peerMatch) {
-      case ANY -> true;
-      case SAME_IP -> sameIp(remote, lease.expectedPeer());
-      case SAME_KEY -> sameIp(remote, lease.expectedPeer()) || lease.owner().contains(remote);
-    };
-  }
-
-  /** Equal addresses, or the same IPv4 address written once plainly and once IPv4-mapped. */
-  private static boolean sameIp(InetAddress remote, InetAddress expected) {
-    return remote.equals(expected) || ClientKey.of(remote).equals(ClientKey.of(expected));
   }
 
   void release(PortLease lease) {
-    int index = lease.index;
-    Stripe stripe = stripes[index & stripeMask];
+    PortStripe stripe = stripes.of(lease.index);
+    boolean released;
     synchronized (stripe) {
-      if (!lease.markReleased() || leases[index] != lease) {
-        return;
-      }
-      if (state[index] == LEASED) {
-        unlinkExpiry(stripe, index);
-        stripe.leased--;
-      } else {
-        stripe.claimed--;
-      }
-      rest(stripe, index, RELEASED, ticker.read());
+      released = stripe.release(lease, ticker);
     }
-    releaseClientSlot(lease.owner());
+    if (released) {
+      lease.share.release();
+    }
   }
 
   /**
-   * Expires unclaimed leases past their accept timeout and frees ports whose quarantine is over, in
-   * every stripe. Lease, claim and release do the same for the stripe they touch, so calling this is
-   * optional; it bounds how stale {@link #stats()} can be.
-   *
-   * @return the number of leases that expired during this call
+   * Expires unclaimed leases past their accept timeout and ends rests that are over, in every
+   * stripe, and returns how many leases expired. Lease and claim do the same for the stripe they
+   * touch, so calling this is optional; it bounds how stale {@link #stats()} can be.
    */
   public int sweep() {
-    int count = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        count += drain(stripe, ticker.read());
-      }
-    }
-    return count;
+    return stripes.sweep(ticker.read());
   }
 
-  /** Returns a snapshot of the state and counters. */
+  /** Returns a snapshot of the state and counters, one stripe lock at a time. */
   public AllocatorStats stats() {
-    int leased = 0;
-    int claimed = 0;
-    int resting = 0;
-    int free = 0;
-    for (Stripe stripe : stripes) {
-      synchronized (stripe) {
-        leased += stripe.leased;
-        claimed += stripe.claimed;
-        resting += stripe.resting;
-        free += stripe.freeCount;
-      }
-    }
-    return new AllocatorStats(leased, claimed, resting, free, granted.sum(), expired.sum(), rangeFull.sum(),
-        clientLimit.sum(), refused[ClaimRefusal.NO_LEASE.ordinal()].sum(),
-        refused[ClaimRefusal.EXPIRED.ordinal()].sum(), refused[ClaimRefusal.ALREADY_CLAIMED.ordinal()].sum(),
-        refused[ClaimRefusal.FOREIGN_PEER.ordinal()].sum());
-  }
-
-  /** Returns the bytes of the allocator's fixed arrays, for the memory bound in the tests. */
-  long fixedArrayBytes() {
-    long perPort = Integer.BYTES * 4L /* next, prev, freePosition, stripe free */ + Long.BYTES + 1
-        + 8 /* lease reference, uncompressed */;
-    return perPort * range.size();
-  }
-
-  // --- stripe internals: every method below runs with the stripe's lock held ----------------------
-
-  /** Catches up with time in one stripe; returns the number of leases that expired. */
-  private int drain(Stripe stripe, long now) {
-    int count = 0;
-    while (stripe.expiryHead != NONE && time[stripe.expiryHead] - now <= 0) {
-      int index = stripe.expiryHead;
-      unlinkExpiry(stripe, index);
-      PortLease lease = leases[index];
-      lease.markReleased();
-      stripe.leased--;
-      rest(stripe, index, EXPIRED, now);
-      releaseClientSlot(lease.owner());
-      expired.increment();
-      count++;
-    }
-    reopen(stripe, stripe.quarantineList, now);
-    reopen(stripe, stripe.rejectedList, now);
-    return count;
-  }
-
-  private void rest(Stripe stripe, int index, byte why, long now) {
-    leases[index] = null;
-    state[index] = why;
-    stripe.resting++;
-    append(stripe.quarantineList, index, now + quarantine);
-  }
-
-  private void reopen(Stripe stripe, int[] list, long now) {
-    while (list[0] != NONE && time[list[0]] - now <= 0) {
-      int index = list[0];
-      list[0] = next[index];
-      if (list[0] == NONE) {
-        list[1] = NONE;
-      }
-      state[index] = FREE;
-      stripe.resting--;
-      addFree(stripe, index);
-    }
-  }
-
-  /** Appends to a singly linked FIFO {head, tail}; entries are appended in time order. */
-  private void append(int[] list, int index, long at) {
-    time[index] = at;
-    next[index] = NONE;
-    if (list[1] == NONE) {
-      list[0] = index;
-    } else {
-      next[list[1]] = index;
-    }
-    list[1] = index;
-  }
-
-  private void appendExpiry(Stripe stripe, int index) {
-    next[index] = NONE;
-    prev[index] = stripe.expiryTail;
-    if (stripe.expiryTail == NONE) {
-      stripe.expiryHead = index;
-    } else {
-      next[stripe.expiryTail] = index;
-    }
-    stripe.expiryTail = index;
-  }
-
-  private void unlinkExpiry(Stripe stripe, int index) {
-    int p = prev[index];
-    int n = next[index];
-    if (p == NONE) {
-      stripe.expiryHead = n;
-    } else {
-      next[p] = n;
-    }
-    if (n == NONE) {
-      stripe.expiryTail = p;
-    } else {
-      prev[n] = p;
-    }
-  }
-
-  private void addFree(Stripe stripe, int index) {
-    stripe.free[stripe.freeCount] = index;
-    freePosition[index] = stripe.freeCount++;
-    stripe.publishedFree = stripe.freeCount;
-  }
-
-  private void removeFree(Stripe stripe, int index) {
-    int position = freePosition[index];
-    int last = stripe.free[--stripe.freeCount];
-    stripe.free[position] = last;
-    freePosition[last] = position;
-    stripe.publishedFree = stripe.freeCount;
-  }
-
-  private int nextSequential(Stripe stripe) {
-    int size = range.size();
-    for (int k = 0; k < size; k++) {
-      int index = (stripe.cursor + k) % size;
-      if (state[index] == FREE) {
-        stripe.cursor = index + 1;
-        return index;
-      }
-    }
-    throw new AssertionError("free count " + stripe.freeCount + " but no free port");
-  }
-
-  private @Nullable Stripe chooseStripe() {
-    if (stripes.length == 1) {
-      return stripes[0].publishedFree > 0 ? stripes[0] : null;
-    }
-    int total = 0;
-    for (Stripe stripe : stripes) {
-      total += stripe.publishedFree;
-    }
-    if (total == 0) {
-      return null;
-    }
-    int r = random.nextInt(total);
-    Stripe last = null;
-    for (Stripe stripe : stripes) {
-      int free = stripe.publishedFree;
-      if (free > 0) {
-        last = stripe;
-        r -= free;
-        if (r < 0) {
-          return stripe;
-        }
-      }
-    }
-    return last; // counts moved under us; any stripe with ports will do
-  }
-
-  // --- per-client limit ----------------------------------------------------------------------------
-
-  private boolean acquireClientSlot(ClientKey owner) {
-    boolean[] acquired = {false};
-    perClient.compute(owner, (k, n) -> {
-      int held = n == null ? 0 : n;
-      if (held >= maxLeasesPerClient) {
-        return n;
-      }
-      acquired[0] = true;
-      return held + 1;
-    });
-    return acquired[0];
-  }
-
-  private void releaseClientSlot(ClientKey owner) {
-    perClient.computeIfPresent(owner, (k, n) -> n <= 1 ? null : n - 1);
+    return stripes.stats(rangeFull.sum(), clientLimit.sum(), clientRate.sum(), outsideRange.sum());
   }
 
   /** Returns the leases {@code owner} holds now (for tests and diagnostics). */
   int leasesHeldBy(ClientKey owner) {
-    Integer n = perClient.get(owner);
-    return n == null ? 0 : n;
+    return shares.held(owner);
+  }
+
+  /** Returns how many client keys the allocator tracks now (for tests). */
+  int clientsTracked() {
+    return shares.tracked();
   }
 
   @Override
@@ -541,29 +241,11 @@ public final class DataPortAllocator {
 
   /**
    * Collects a {@link DataPortAllocator}'s settings. Each may be set once (a second call throws
-   * {@link IllegalStateException}); bad values throw {@link IllegalArgumentException}. Not thread-safe.
+   * {@link IllegalStateException}); bad values and conflicting settings throw {@link
+   * IllegalArgumentException} from the setter that causes them. Not thread-safe.
    */
-  public static final class Builder {
-    private @Nullable PortRange range;
-    private Ticker ticker = Ticker.systemTicker();
-    private Duration acceptTimeout = DEFAULT_ACCEPT_TIMEOUT;
-    private Duration quarantine = DEFAULT_QUARANTINE;
-    private Duration probeBackoff = DEFAULT_PROBE_BACKOFF;
-    private int maxLeasesPerClient = DEFAULT_MAX_LEASES_PER_CLIENT;
-    private PeerMatch peerMatch = PeerMatch.SAME_IP;
-    private @Nullable PortProbe probe;
-    private RandomGenerator random = SecureRandomBuffer.INSTANCE;
-    private boolean sequential;
-    private int set;
-
+  public static final class Builder extends AllocatorSettings {
     private Builder() {}
-
-    private void once(int bit, String name) {
-      if ((set & (1 << bit)) != 0) {
-        throw new IllegalStateException(name + " was already set");
-      }
-      set |= 1 << bit;
-    }
 
     /** Sets the ports to lease from. Required. */
     public Builder range(PortRange range) {
@@ -581,11 +263,7 @@ public final class DataPortAllocator {
       return this;
     }
 
-    /**
-     * Sets how long a lease waits for its first connection before it expires. Default 30 s.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
+    /** Sets how long a lease waits for its first connection before it expires. Default 30 s; must be positive. */
     public Builder acceptTimeout(Duration timeout) {
       requireNonNull(timeout, "timeout");
       once(2, "acceptTimeout");
@@ -594,49 +272,92 @@ public final class DataPortAllocator {
     }
 
     /**
-     * Sets how long a released or expired port rests before it is leased again. Default 10 s; zero
-     * turns the quarantine off.
+     * Sets how long a peer is kept off a port after a connection of its own on that port ended.
+     * Default 10 s; zero turns the quarantine off. Only ports that carried a connection rest, and only
+     * for that lease's expected peer: every other peer may lease the port at once (a connection from a
+     * peer other than a lease's is refused anyway), and a lease released or expired unclaimed rests
+     * not at all.
+     *
+     * <p><b>Trade-off.</b> Longer keeps a late or retransmitted connection of a finished transfer
+     * (a slow client, a second connection attempt) from reaching a <i>new</i> transfer of the same
+     * peer, for example another user behind the same NAT address; it costs one 24-byte entry per
+     * connection for the quarantine's length, and narrows that peer's choice of ports (a peer that
+     * makes more connections per quarantine than the range has ports runs out: {@link
+     * ExhaustionReason#RANGE_FULL} for it alone). When the table of resting pairs is full ({@value
+     * #RESTING_PAIRS_PER_PORT} per port of the range), the oldest pair's port is closed to every peer
+     * until that pair's time is up, which is counted in {@link AllocatorStats#quarantineOverflows()}.
+     * Shorter or zero lets a late connection of the same peer reach its next lease on that port.
      *
      * @throws IllegalArgumentException if negative
      */
     public Builder quarantine(Duration quarantine) {
       requireNonNull(quarantine, "quarantine");
       once(3, "quarantine");
-      if (quarantine.isNegative()) {
-        throw new IllegalArgumentException("quarantine: " + quarantine + " (expected: >= 0)");
-      }
-      this.quarantine = quarantine;
+      this.quarantine = nonNegative("quarantine", quarantine);
+      return this;
+    }
+
+    /** Sets the most leases one client key holds at once, so one client cannot hold the range. Default 16; at least 1. */
+    public Builder maxLeasesPerClient(int leases) {
+      once(4, "maxLeasesPerClient");
+      this.maxLeasesPerClient = atLeastOne("maxLeasesPerClient", leases);
       return this;
     }
 
     /**
-     * Sets the most leases one client key holds at once, so one client cannot exhaust the range.
-     * Default 16.
+     * Sets each client key's lease rate, a token bucket: up to {@code burst} leases at once, refilled
+     * at {@code leasesPerSecond} (the interval is rounded down to whole nanoseconds). A lease beyond it
+     * is refused with {@link ExhaustionReason#CLIENT_RATE}; other clients are not affected. Default:
+     * burst 256, 128 leases/s, far above what one FTP client needs (a mirror of small files over a LAN
+     * makes tens of data connections per second), and low enough that one client key, sending PASV in
+     * a loop, takes at most 128 leases a second.
      *
-     * @throws IllegalArgumentException if not positive
+     * @throws IllegalArgumentException if {@code burst < 1} or {@code leasesPerSecond} is not in
+     *     1..1,000,000,000
      */
-    public Builder maxLeasesPerClient(int leases) {
-      once(4, "maxLeasesPerClient");
-      if (leases < 1) {
-        throw new IllegalArgumentException("maxLeasesPerClient: " + leases + " (expected: >= 1)");
+    public Builder clientLeaseRate(int burst, int leasesPerSecond) {
+      once(9, "clientLeaseRate");
+      atLeastOne("burst", burst);
+      if (leasesPerSecond < 1 || leasesPerSecond > 1_000_000_000) {
+        throw new IllegalArgumentException("leasesPerSecond: " + leasesPerSecond + " (expected: 1..1000000000)");
       }
-      this.maxLeasesPerClient = leases;
+      this.burst = burst;
+      this.leasesPerSecond = leasesPerSecond;
       return this;
     }
 
-    /** Sets how a connection's remote address must match its lease. Default {@link PeerMatch#SAME_IP}. */
+    /**
+     * Sets how a connection's remote address must match its lease. Default {@link PeerMatch#SAME_IP}.
+     *
+     * @throws IllegalArgumentException for {@link PeerMatch#ANY} with shared ports
+     */
     public Builder peerMatch(PeerMatch match) {
       requireNonNull(match, "match");
       once(5, "peerMatch");
+      checkShared(shared, match);
       this.peerMatch = match;
       return this;
     }
 
     /**
-     * Sets a check run on each port before it is leased; ports it rejects are skipped for
-     * {@code backoff}.
+     * Lets one port hold leases for up to {@value #SHARED_LEASES_PER_PORT} different expected peers at
+     * once (default off: one lease per port), so a small range serves many clients; a claim picks the
+     * lease by the connecting peer's address, and one peer never holds two leases of a port (so two
+     * sessions of one client address never share one). Quarantine, per-client limit and rate apply as
+     * without. Needs a peer rule that tells peers apart.
      *
-     * @throws IllegalArgumentException if {@code backoff} is not positive
+     * @throws IllegalArgumentException if {@code shared} and the peer match is {@link PeerMatch#ANY}
+     */
+    public Builder sharedPorts(boolean shared) {
+      once(10, "sharedPorts");
+      checkShared(shared, peerMatch);
+      this.shared = shared;
+      return this;
+    }
+
+    /**
+     * Sets a check run on each port with no lease before it is leased; ports it rejects are skipped
+     * for {@code backoff} (positive). Default: none.
      */
     public Builder portProbe(PortProbe probe, Duration backoff) {
       requireNonNull(probe, "probe");
@@ -648,10 +369,10 @@ public final class DataPortAllocator {
     }
 
     /**
-     * Sets the source of randomness for port choice. It must be safe for use from every thread that
-     * leases. Default: a per-thread AES-128 counter-mode keystream keyed (and rekeyed every 16 MiB of
-     * output) from {@code SecureRandom}, about a nanosecond per draw. A seeded generator makes tests
-     * repeatable but ports predictable: never use one in production.
+     * Sets the source of randomness for port choice, safe for use from every thread that leases.
+     * Default: a per-thread AES-128 counter-mode keystream keyed (and rekeyed every 16 MiB) from
+     * {@code SecureRandom}, about a nanosecond per draw. A seeded generator makes tests repeatable but
+     * ports predictable: never use one in production.
      */
     public Builder random(RandomGenerator random) {
       requireNonNull(random, "random");
@@ -660,34 +381,19 @@ public final class DataPortAllocator {
       return this;
     }
 
-    /**
-     * Makes leases take the next free port in ascending order (wrapping around) instead of a random
-     * one. For tests that want predictable ports; costs O(range) per lease at worst.
-     */
+    /** Makes leases take the next eligible port in ascending order (wrapping around): for tests; O(range) per lease. */
     public Builder sequential() {
       once(8, "sequential");
       this.sequential = true;
       return this;
     }
 
-    /**
-     * Builds the allocator.
-     *
-     * @throws IllegalStateException if no range was set
-     */
+    /** Builds the allocator; throws {@link IllegalStateException} if no range was set. */
     public DataPortAllocator build() {
       if (range == null) {
         throw new IllegalStateException("range must be set");
       }
-      return new DataPortAllocator(this);
-    }
-
-    private static Duration positive(String name, Duration d) {
-      requireNonNull(d, name);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-      }
-      return d;
+      return new DataPortAllocator(this, range);
     }
   }
 }

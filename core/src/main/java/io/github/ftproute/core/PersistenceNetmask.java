@@ -44,11 +44,6 @@ public record PersistenceNetmask(int ipv4PrefixLength, int ipv6PrefixLength) {
     return ClientKey.ofAddress(address, ipv4PrefixLength, ipv6PrefixLength);
   }
 
-  /** Returns the key of an IPv4 address given as 32 bits in network order, under this netmask. */
-  public ClientKey keyOfIpv4(int address) {
-    return ClientKey.ofIpv4(address, ipv4PrefixLength);
-  }
-
   /** Returns this netmask as {@code /ipv4,/ipv6}, for example {@code /24,/64}. */
   @Override
   public String toString() {

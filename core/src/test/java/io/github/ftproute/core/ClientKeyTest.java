@@ -108,7 +108,7 @@ final class ClientKeyTest {
 
   @Test
   void nulls_rejected() {
-    new NullPointerTester().testAllPublicStaticMethods(ClientKey.class);
+    new NullPointerTester().setDefault(InetAddress.class, ip("10.0.0.1")).testAllPublicStaticMethods(ClientKey.class);
     new NullPointerTester().testAllPublicInstanceMethods(ClientKey.of(ip("10.0.0.1")));
     new NullPointerTester().testAllPublicInstanceMethods(PersistenceNetmask.NONE);
   }
@@ -139,5 +139,45 @@ final class ClientKeyTest {
     Assume.that(!(high == 0 && (low >>> 32) == 0xFFFF)); // mapped addresses: tested above
     assertThat(new PersistenceNetmask(32, prefix).keyOf(address)).isEqualTo(key);
     assertThat(key.contains(key.networkAddress())).isTrue();
+  }
+
+  private static InetAddress mapped(int a, int b, int c, int d) throws Exception {
+    byte[] bytes = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) a, (byte) b, (byte) c, (byte) d};
+    return Inet6Address.getByAddress(null, bytes, -1);
+  }
+
+  @Test
+  void unmapped_ipv4Mapped_returnsPlainIpv4_othersUnchanged() throws Exception {
+    InetAddress v6 = ip("2001:db8::1");
+    InetAddress compatible = Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 1, 2, 3}, -1);
+    InetAddress v4 = ip("10.1.2.3");
+
+    assertThat(ClientKey.unmapped(mapped(10, 1, 2, 3))).isEqualTo(v4).isInstanceOf(java.net.Inet4Address.class);
+    assertThat(ClientKey.unmapped(v4)).isSameAs(v4);
+    assertThat(ClientKey.unmapped(v6)).isSameAs(v6);
+    assertThat(ClientKey.unmapped(compatible)).isSameAs(compatible);
+  }
+
+  @Test
+  void sameAddress_mappedAndPlain_same_differentHosts_not() throws Exception {
+    assertThat(ClientKey.sameAddress(mapped(10, 1, 2, 3), ip("10.1.2.3"))).isTrue();
+    assertThat(ClientKey.sameAddress(ip("10.1.2.3"), mapped(10, 1, 2, 3))).isTrue();
+    assertThat(ClientKey.sameAddress(mapped(10, 1, 2, 3), mapped(10, 1, 2, 3))).isTrue();
+    assertThat(ClientKey.sameAddress(ip("10.1.2.3"), ip("10.1.2.4"))).isFalse();
+    assertThat(ClientKey.sameAddress(mapped(10, 1, 2, 4), ip("10.1.2.3"))).isFalse();
+    assertThat(ClientKey.sameAddress(ip("2001:db8::1"), ip("2001:db8::1"))).isTrue();
+    assertThat(ClientKey.sameAddress(ip("2001:db8::1"), ip("2001:db8::2"))).isFalse();
+    assertThat(ClientKey.sameAddress(ip("::a01:203"), ip("10.1.2.3"))).isFalse();
+  }
+
+  @Property
+  void peerBits_ipv4_equalExactlyForTheSameHost_mappedIncluded(@ForAll int a, @ForAll int b) throws Exception {
+    InetAddress x = InetAddresses.fromInteger(a);
+    InetAddress y = InetAddresses.fromInteger(b);
+    InetAddress xMapped = mapped(a >>> 24, a >>> 16 & 0xFF, a >>> 8 & 0xFF, a & 0xFF);
+
+    assertThat(ClientKey.peerBits(x) == ClientKey.peerBits(y)).isEqualTo(a == b);
+    assertThat(ClientKey.peerBits(xMapped)).isEqualTo(ClientKey.peerBits(x)).isNotZero();
+    assertThat(ClientKey.sameAddress(xMapped, y)).isEqualTo(a == b);
   }
 }

@@ -49,7 +49,8 @@ final class DataPortAllocatorTest {
     ClaimResult claim = allocator.claim(lease.port(), CLIENT);
 
     assertThat(lease.port()).isBetween(30000, 30009);
-    assertThat(claim).isEqualTo(new ClaimResult.Claimed(lease));
+    assertThat(claim).isSameAs(lease);
+    assertThat(((ClaimResult.Claimed) claim).lease()).isSameAs(lease);
     assertThat(lease.isClaimed()).isTrue();
     assertThat(lease.isLive()).isTrue();
     assertThat(lease.target()).isEqualTo(TARGET);
@@ -160,8 +161,9 @@ final class DataPortAllocatorTest {
   }
 
   @Test
-  void release_portRestsForTheQuarantine_thenFreeAgain() {
+  void release_claimedPort_restsForItsPeerOnly_thenFreeAgain() {
     DataPortAllocator allocator = builder("30000").quarantine(Duration.ofSeconds(10)).build();
+    InetAddress other = ip("127.0.0.11");
     PortLease lease = lease(allocator);
     allocator.claim(lease.port(), CLIENT);
 
@@ -173,10 +175,38 @@ final class DataPortAllocatorTest {
     assertThat(allocator.lease(OWNER, CLIENT, TARGET, LeasePurpose.PASSIVE))
         .isEqualTo(new LeaseResult.Exhausted(ExhaustionReason.RANGE_FULL));
     assertThat(allocator.stats().quarantined()).isEqualTo(1);
+    PortLease forOther = leased(allocator.lease(ClientKey.of(other), other, TARGET, LeasePurpose.PASSIVE));
+    assertThat(forOther.port()).isEqualTo(30000); // another peer may have it at once
+    assertThat(allocator.claim(30000, CLIENT)).isEqualTo(new ClaimResult.Refused(ClaimRefusal.FOREIGN_PEER));
+    forOther.close();
     ticker.advance(Duration.ofSeconds(9));
     assertThat(allocator.lease(OWNER, CLIENT, TARGET, LeasePurpose.PASSIVE)).isInstanceOf(LeaseResult.Exhausted.class);
     ticker.advance(Duration.ofSeconds(1));
     assertThat(lease(allocator).port()).isEqualTo(30000);
+    assertThat(allocator.stats().quarantined()).isZero();
+  }
+
+  @Test
+  void release_unclaimed_noQuarantine_sameClientGetsThePortAtOnce() {
+    DataPortAllocator allocator = builder("30000").quarantine(Duration.ofSeconds(10)).build();
+
+    lease(allocator).close();
+
+    assertThat(allocator.stats().quarantined()).isZero();
+    assertThat(lease(allocator).port()).isEqualTo(30000);
+  }
+
+  @Test
+  void lease_attachment_returnedByTheLeaseAndTheClaim() {
+    DataPortAllocator allocator = builder("30000-30009").build();
+    Object session = new Object();
+
+    PortLease lease = leased(allocator.lease(OWNER, CLIENT, TARGET, LeasePurpose.PASSIVE, 1, session));
+    ClaimResult claim = allocator.claim(lease.port(), CLIENT);
+
+    assertThat(lease.attachment()).isSameAs(session);
+    assertThat(((ClaimResult.Claimed) claim).lease().attachment()).isSameAs(session);
+    assertThat(lease(allocator).attachment()).isNull();
   }
 
   @Test
@@ -194,9 +224,12 @@ final class DataPortAllocatorTest {
     AllocatorStats stats = allocator.stats();
     assertThat(stats.claimed()).isEqualTo(1);
     assertThat(stats.leased()).isZero();
-    assertThat(stats.quarantined()).isEqualTo(1);
+    assertThat(stats.quarantined()).isZero(); // never connected to: back at once
+    assertThat(stats.free()).isEqualTo(1);
+    assertThat(allocator.claim(idle.port(), CLIENT)).isEqualTo(new ClaimResult.Refused(ClaimRefusal.EXPIRED));
     idle.close(); // closing an expired lease is harmless and does not release twice
-    assertThat(allocator.stats().quarantined()).isEqualTo(1);
+    assertThat(allocator.stats().free()).isEqualTo(1);
+    assertThat(allocator.leasesHeldBy(OWNER)).isEqualTo(1);
   }
 
   @Test
@@ -232,11 +265,41 @@ final class DataPortAllocatorTest {
   }
 
   @Test
-  void memory_fullRange_wellUnderTenMebibytes() {
+  void memory_fullRange_measuredArraysUnderSixtyFourBytesPerPort() {
     DataPortAllocator allocator = builder("1-65535").build();
 
-    assertThat(allocator.fixedArrayBytes()).isLessThan(10L << 20);
+    long bytes = ArrayBytes.reachableFrom(allocator);
+
+    assertThat(bytes).isLessThan(64L * 65535).isGreaterThan(30L * 65535); // about 4 MiB at most
     assertThat(allocator.stats().free()).isEqualTo(65535);
+  }
+
+  @Test
+  void memory_afterChurn_restingPairsGrowOnDemandUpToTheirBound_thenCloseTheOldestPort() {
+    DataPortAllocator allocator = builder("30000-30063").clientLeaseRate(1_000_000, 1_000_000).build(); // one stripe
+    int bound = 64 * DataPortAllocator.RESTING_PAIRS_PER_PORT;
+    long fresh = ArrayBytes.reachableFrom(allocator);
+    for (int i = 0; i < bound + 32; i++) { // distinct peers in one instant: 32 over the bound
+      InetAddress peer = InetAddresses.fromInteger(0x0A00_0000 + i);
+      PortLease lease = leased(allocator.lease(ClientKey.of(peer), peer, TARGET, LeasePurpose.PASSIVE));
+      assertThat(allocator.claim(lease.port(), peer)).isSameAs(lease);
+      lease.close();
+    }
+
+    long grown = ArrayBytes.reachableFrom(allocator) - fresh;
+    AllocatorStats stats = allocator.stats();
+    assertThat(stats.quarantined()).isEqualTo(bound);
+    assertThat(stats.quarantineOverflows()).isEqualTo(32);
+    assertThat(grown).isBetween(24L * (bound - 16), 24L * bound + 512); // 24 bytes a ring slot
+    int open = 0;
+    for (int i = 0; i < 64; i++) { // the ports of the 32 evicted pairs are closed to everyone
+      InetAddress newcomer = ip("192.0.2." + i);
+      if (allocator.lease(ClientKey.of(newcomer), newcomer, TARGET, LeasePurpose.PASSIVE, 1) instanceof PortLease) {
+        open++;
+      }
+    }
+    assertThat(open).isBetween(64 - 32, 63);
+    assertThat(allocator.stats().exhaustedRangeFull()).isEqualTo(64 - open);
   }
 
   @Test
@@ -251,6 +314,17 @@ final class DataPortAllocatorTest {
         .withMessage("quarantine: PT-1S (expected: >= 0)");
     assertThatIllegalArgumentException().isThrownBy(() -> builder("1").maxLeasesPerClient(0))
         .withMessage("maxLeasesPerClient: 0 (expected: >= 1)");
+    assertThatIllegalArgumentException().isThrownBy(() -> builder("1").clientLeaseRate(0, 1))
+        .withMessage("burst: 0 (expected: >= 1)");
+    assertThatIllegalArgumentException().isThrownBy(() -> builder("1").clientLeaseRate(1, 0))
+        .withMessage("leasesPerSecond: 0 (expected: 1..1000000000)");
+    assertThatIllegalStateException().isThrownBy(() -> builder("1").sharedPorts(false).sharedPorts(true))
+        .withMessage("sharedPorts was already set");
+    assertThatIllegalArgumentException().isThrownBy(() -> builder("1").sharedPorts(true).peerMatch(PeerMatch.ANY))
+        .withMessageStartingWith("sharedPorts with peerMatch ANY (expected: SAME_IP or SAME_KEY");
+    assertThatIllegalArgumentException().isThrownBy(() -> builder("1").peerMatch(PeerMatch.ANY).sharedPorts(true))
+        .withMessageStartingWith("sharedPorts with peerMatch ANY");
+    assertThat(builder("1").peerMatch(PeerMatch.ANY).sharedPorts(false).build()).isNotNull();
   }
 
   @Test
@@ -270,7 +344,7 @@ final class DataPortAllocatorTest {
     // port is expected 100 times. Chi-square with 1999 degrees of freedom stays below 2194 with
     // probability 0.999 for a uniform choice (normal approximation: 1999 + 3.09 * sqrt(2 * 1999)).
     // The seed makes the run repeatable; a biased stripe or port choice pushes it far above.
-    DataPortAllocator allocator = builder("20000-21999").quarantine(Duration.ZERO)
+    DataPortAllocator allocator = builder("20000-21999").quarantine(Duration.ZERO).clientLeaseRate(1 << 30, 1_000_000_000)
         .random(new SplittableRandom(20261124)).build();
     int[] hits = new int[2000];
     int draws = 200_000;
@@ -291,7 +365,8 @@ final class DataPortAllocatorTest {
 
   @Test
   void spread_defaultSecureRandom_coversTheRange() {
-    DataPortAllocator allocator = builder("20000-20099").quarantine(Duration.ZERO).build();
+    DataPortAllocator allocator = builder("20000-20099").quarantine(Duration.ZERO).clientLeaseRate(1 << 30, 1_000_000_000)
+        .build();
     Set<Integer> seen = new HashSet<>();
     for (int i = 0; i < 5_000; i++) {
       PortLease lease = lease(allocator);
@@ -305,7 +380,7 @@ final class DataPortAllocatorTest {
   @Test
   void spread_ninetyNinePercentFull_stillFindsTheFreePorts() {
     DataPortAllocator allocator = builder("20000-29999").quarantine(Duration.ZERO).maxLeasesPerClient(20_000)
-        .build();
+        .clientLeaseRate(1 << 30, 1_000_000_000).build();
     for (int i = 0; i < 9_900; i++) {
       lease(allocator);
     }

@@ -4,8 +4,10 @@ module io.github.ftproute.routing {
   requires transitive io.github.ftproute.codec;
   requires transitive com.google.common;
   requires org.slf4j;
+  requires static mina.core;
   requires static org.jspecify;
 
   exports io.github.ftproute.routing;
   exports io.github.ftproute.routing.affinity;
+  exports io.github.ftproute.routing.mina;
 }

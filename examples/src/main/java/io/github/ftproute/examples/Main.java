@@ -67,7 +67,20 @@ public final class Main {
       return 0;
     }
     FtpProxy proxy = FtpProxy.start(options.get());
-    Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "ftproute-proxy-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(proxy, options.get().drainTimeout()),
+        "ftproute-proxy-shutdown"));
     return -1; // MINA's I/O threads keep the JVM running until it is stopped
+  }
+
+  /** On SIGTERM: stop listening, let sessions finish for up to the drain timeout, then close. */
+  private static void shutDown(FtpProxy proxy, java.time.Duration drainTimeout) {
+    try {
+      proxy.drain(drainTimeout).get(drainTimeout.toMillis() + 5_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // fall through to close
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    proxy.close();
   }
 }

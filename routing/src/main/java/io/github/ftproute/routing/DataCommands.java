@@ -68,7 +68,7 @@ final class DataCommands {
       return FtpReply.of(ReplyCode.SYNTAX_ERROR_IN_ARGUMENTS, "Syntax error in " + command.verb() + " argument");
     }
     InetSocketAddress announced = ok.value();
-    if (!ClientKey.of(announced.getAddress()).equals(ClientKey.of(client))) {
+    if (!ClientKey.sameAddress(announced.getAddress(), client)) {
       if (!rules.replaceForeignActiveAddress()) {
         return FtpReply.of(ReplyCode.NOT_IMPLEMENTED_FOR_PARAMETER, "Data address must be your own address (RFC 2577)");
       }

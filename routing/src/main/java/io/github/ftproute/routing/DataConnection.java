@@ -1,6 +1,7 @@
 package io.github.ftproute.routing;
 
 import io.github.ftproute.codec.FtpReply;
+import io.github.ftproute.core.LeasePurpose;
 import io.github.ftproute.core.PortLease;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -45,6 +46,14 @@ public final class DataConnection {
    */
   public InetSocketAddress target() {
     return lease.target();
+  }
+
+  /**
+   * Returns who connected: {@link LeasePurpose#PASSIVE} (the client, so the target is the backend) or
+   * {@link LeasePurpose#ACTIVE} (the backend, so the target is the client).
+   */
+  public LeasePurpose purpose() {
+    return lease.purpose();
   }
 
   /** Returns whether {@link #close()} was called. */

@@ -334,7 +334,7 @@ public final class FtpSession implements AutoCloseable {
       return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
           "Can't open data connection: too many data connections, slow down");
     }
-    LeaseResult result = allocator.lease(key, expectedPeer, target, purpose, this);
+    LeaseResult result = allocator.lease(key, expectedPeer, target, purpose, 1, this);
     if (!(result instanceof LeaseResult.Leased leased)) {
       return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: no data port available");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.base.Ticker;
 import io.github.ftproute.core.DataPortAllocator;
 import io.github.ftproute.core.PersistenceNetmask;
+import io.github.ftproute.core.PortProbe;
 import io.github.ftproute.core.PortRange;
 import io.github.ftproute.routing.affinity.AffinityTable;
 import io.github.ftproute.routing.affinity.BackendPool;
@@ -58,7 +59,11 @@ public final class FtpSessionRouterBuilder {
   private static final int QUARANTINE = 8;
   private static final int MAX_LEASES_PER_CLIENT = 9;
   private static final long TABLE_SETTINGS = bits(BACKENDS, POLICY, PERSISTENCE_TIMEOUT, MAXIMUM_SIZE);
-  private static final long ALLOCATOR_SETTINGS = bits(DATA_PORTS, ACCEPT_TIMEOUT, QUARANTINE, MAX_LEASES_PER_CLIENT);
+  private static final int PORT_PROBE = 22;
+  private static final int SHARED_PORTS = 23;
+  private static final int CLIENT_LEASE_RATE = 24;
+  private static final long ALLOCATOR_SETTINGS =
+      bits(DATA_PORTS, ACCEPT_TIMEOUT, QUARANTINE, MAX_LEASES_PER_CLIENT, PORT_PROBE, SHARED_PORTS, CLIENT_LEASE_RATE);
 
   private @Nullable AffinityTable table;
   private final AffinityTable.Builder tableBuilder = AffinityTable.builder();
@@ -188,6 +193,51 @@ public final class FtpSessionRouterBuilder {
     once(MAX_LEASES_PER_CLIENT, "maxLeasesPerClient", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.maxLeasesPerClient(leases);
     return this;
+  }
+
+  /**
+   * Sets whether one data port may hold leases for several client addresses at once, told apart by
+   * the connecting peer's address; two sessions of one client address never share a port. Lets a
+   * small published range (9 or 10 ports in some cloud set-ups) carry many concurrent transfers.
+   * Default false; see {@link DataPortAllocator.Builder#sharedPorts}.
+   */
+  public FtpSessionRouterBuilder sharedPorts(boolean shared) {
+    once(SHARED_PORTS, "sharedPorts", 1L << ALLOCATOR, "dataPortAllocator");
+    allocatorBuilder.sharedPorts(shared);
+    return this;
+  }
+
+  /**
+   * Sets each client key's lease rate: a burst of {@code burst} leases, refilled at {@code
+   * leasesPerSecond}; see {@link DataPortAllocator.Builder#clientLeaseRate}.
+   */
+  public FtpSessionRouterBuilder clientLeaseRate(int burst, int leasesPerSecond) {
+    once(CLIENT_LEASE_RATE, "clientLeaseRate", 1L << ALLOCATOR, "dataPortAllocator");
+    allocatorBuilder.clientLeaseRate(burst, leasesPerSecond);
+    return this;
+  }
+
+  /**
+   * Sets a check run on each data port before it is leased; ports it rejects are skipped for {@code
+   * backoff}. The MINA transport installs one that binds each port on first use, so a port held by
+   * another process is skipped instead of failing a transfer or the proxy's start. Default none.
+   */
+  public FtpSessionRouterBuilder portProbe(PortProbe probe, Duration backoff) {
+    requireNonNull(probe, "probe");
+    requireNonNull(backoff, "backoff");
+    once(PORT_PROBE, "portProbe", 1L << ALLOCATOR, "dataPortAllocator");
+    allocatorBuilder.portProbe(probe, backoff);
+    return this;
+  }
+
+  /** Returns whether {@link #portProbe} was set (for transports that install their own). */
+  public boolean hasPortProbe() {
+    return (set & (1L << PORT_PROBE)) != 0;
+  }
+
+  /** Returns whether {@link #dataPortAllocator} was set. */
+  public boolean hasDataPortAllocator() {
+    return (set & (1L << ALLOCATOR)) != 0;
   }
 
   /** Sets the netmask under which client addresses share affinity. Default {@code /32, /128}. */

@@ -24,6 +24,16 @@ final class DataCommands {
   /** The checked announcement of a passive reply: where data goes, and what the client is told. */
   record PassiveTarget(PassiveReply reply, InetSocketAddress target, InetAddress advertised) {}
 
+  /** A 425 for a data setup that cannot be served, saying why. */
+  static FtpReply cannotOpen(String why) {
+    return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: " + why);
+  }
+
+  /** The 501 for PORT, EPRT, LPRT, PASV or LPSV after EPSV ALL (RFC 2428 §4). */
+  static FtpReply notAfterEpsvAll(FtpCommand command) {
+    return FtpReply.of(ReplyCode.SYNTAX_ERROR_IN_ARGUMENTS, command.verb() + " not allowed after EPSV ALL");
+  }
+
   static boolean isEpsvAll(FtpCommand command) {
     return EpsvArgument.parse(command) instanceof ParseResult.Ok<EpsvArgument> ok
         && ok.value() instanceof EpsvArgument.All;
@@ -106,18 +116,16 @@ final class DataCommands {
    */
   static Object passiveTarget(FtpReply reply, InetAddress backendAddress, InetSocketAddress local, SessionRules rules) {
     if (!(PassiveReply.parse(reply) instanceof ParseResult.Ok<PassiveReply> ok)) {
-      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
-          "Can't open data connection: the server announced no usable address");
+      return cannotOpen("the server announced no usable address");
     }
     PassiveReply passive = ok.value();
     if (passive.port() < rules.minimumPassivePort()) {
-      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
-          "Can't open data connection: the server announced a privileged port");
+      return cannotOpen("the server announced a privileged port");
     }
     InetAddress targetAddress = rules.trustAnnouncedAddress() ? passive.address().orElse(backendAddress) : backendAddress;
     InetAddress advertised = rules.advertisedAddress(local, reply.code().value() == 227);
     if (advertised == null) {
-      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: no IPv4 address to offer, use EPSV");
+      return cannotOpen("no IPv4 address to offer, use EPSV");
     }
     return new PassiveTarget(passive, new InetSocketAddress(targetAddress, passive.port()), advertised);
   }

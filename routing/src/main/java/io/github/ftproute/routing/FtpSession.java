@@ -13,13 +13,10 @@ import io.github.ftproute.codec.ReplyCode;
 import io.github.ftproute.core.ClientKey;
 import io.github.ftproute.core.DataPortAllocator;
 import io.github.ftproute.core.LeasePurpose;
-import io.github.ftproute.core.LeaseResult;
 import io.github.ftproute.core.PortLease;
 import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.affinity.Routed;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -30,11 +27,10 @@ import org.jspecify.annotations.Nullable;
  * backend, the data-port leases it holds, and the replies it holds back. Every FTP rule of a proxied
  * session lives here; a transport only moves bytes and does what the decisions say.
  *
- * <p>The transport feeds it every line from the client ({@link #onClientCommand}) and every reply
- * from the backend ({@link #onServerReply}), and tells it when each admitted data connection has
- * delivered its last byte and closed ({@link DataConnection#close()}). The session routes on what
- * each line says, never on counting replies against commands (servers send extra final replies, and
- * ABOR draws 426 and 226 or one of them):
+ * <p>The transport feeds it every line from the client ({@link #onClientCommand}), every reply from
+ * the backend ({@link #onServerReply}), and the end of each data connection ({@link
+ * DataConnection#close()}). It routes on what each line says, never on counting replies (servers send
+ * extra final replies, and ABOR draws 426 and 226 or one of them):
  *
  * <ul>
  *   <li>a 227, 228 or 229 reply gets a data-port lease (owner: the client; peer: the client's address;
@@ -71,11 +67,11 @@ public final class FtpSession implements AutoCloseable {
   public enum ControlState {
     /** The session reads the control conversation in clear. */
     PLAIN,
-    /** A 234 was forwarded: the proxy must call {@link #continueDecrypted()} or {@link #switchToPersistence()}. */
+    /** A 234 went out: the proxy must call {@link #continueDecrypted()} or {@link #switchToPersistence()}. */
     SECURING,
     /** The proxy terminates TLS and feeds the decrypted conversation. */
     DECRYPTED,
-    /** The proxy stopped reading the conversation; the client's connections are routed by address. */
+    /** The proxy no longer reads the conversation; the client's connections are routed by address. */
     PERSISTENCE,
     /** The session is closed. */
     CLOSED
@@ -95,9 +91,8 @@ public final class FtpSession implements AutoCloseable {
   private final ClientKey key;
   private final Routed routed;
   private final @Nullable Object attachment;
-  private final List<PortLease> leases = new ArrayList<>(2);
+  private final SessionLeases leases;
   private final ReplyOrder order = new ReplyOrder();
-  private final LeaseBudget budget;
   private @Nullable InetSocketAddress backendLocal;
   private ControlState state = ControlState.PLAIN;
   private boolean epsvAll;
@@ -117,7 +112,7 @@ public final class FtpSession implements AutoCloseable {
     this.key = key;
     this.routed = routed;
     this.attachment = attachment;
-    this.budget = new LeaseBudget(rules.maxLeasesPerSession(), rules.leaseWindowNanos(), ticker.read());
+    this.leases = new SessionLeases(allocator, listener, ticker, key, rules);
   }
 
   /** Returns the session's number, unique within its router, counting from 1. */
@@ -165,8 +160,7 @@ public final class FtpSession implements AutoCloseable {
 
   /** Returns how many data-port leases the session holds (claimed or not, and not yet released). */
   public synchronized int leaseCount() {
-    leases.removeIf(lease -> !lease.isLive());
-    return leases.size();
+    return leases.live();
   }
 
   /**
@@ -224,7 +218,7 @@ public final class FtpSession implements AutoCloseable {
       return epsv(command);
     }
     if (verb.equals(FtpVerb.REIN) || (verb.equals(FtpVerb.USER) && loggedIn)) {
-      releaseUnclaimed();
+      leases.releaseUnclaimed();
       loggedIn = false;
       epsvAll = false;
     }
@@ -254,11 +248,10 @@ public final class FtpSession implements AutoCloseable {
     if (proxySide == null) {
       throw new IllegalStateException("backendConnected(...) must be called before active-mode commands");
     }
-    releaseUnclaimed();
-    Object leased = lease(routed.backend().endpoint().getAddress(), announced, LeasePurpose.ACTIVE);
+    leases.releaseUnclaimed();
+    Object leased = leases.lease(this, routed.backend().endpoint().getAddress(), announced, LeasePurpose.ACTIVE);
     if (leased instanceof FtpReply refusal) {
-      listener.leaseRefused(this, refusal);
-      return answer(command, refusal);
+      return answer(command, leases.refused(this, refusal));
     }
     PortLease lease = (PortLease) leased;
     FtpCommand replacement = DataCommands.rewriteActive(command,
@@ -267,8 +260,7 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private CommandDecision refuseAfterEpsvAll(FtpCommand command) {
-    return answer(command, FtpReply.of(ReplyCode.SYNTAX_ERROR_IN_ARGUMENTS,
-        command.verb() + " not allowed after EPSV ALL"));
+    return answer(command, DataCommands.notAfterEpsvAll(command));
   }
 
   private CommandDecision answer(@Nullable FtpCommand command, FtpReply reply) {
@@ -311,8 +303,8 @@ public final class FtpSession implements AutoCloseable {
       return refusePassive(reply, refusal);
     }
     DataCommands.PassiveTarget passive = (DataCommands.PassiveTarget) checked;
-    releaseUnclaimed();
-    Object leased = lease(client.getAddress(), passive.target(), LeasePurpose.PASSIVE);
+    leases.releaseUnclaimed();
+    Object leased = leases.lease(this, client.getAddress(), passive.target(), LeasePurpose.PASSIVE);
     if (leased instanceof FtpReply refusal) {
       return refusePassive(reply, refusal);
     }
@@ -323,25 +315,9 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private ReplyDecision refusePassive(FtpReply original, FtpReply replacement) {
-    listener.leaseRefused(this, replacement);
+    leases.refused(this, replacement);
     return order.offer(replacement) ? new ReplyDecision.Rewrite(original, replacement, OptionalInt.empty())
         : new ReplyDecision.Hold(replacement, OptionalInt.empty());
-  }
-
-  /** Returns the lease, or the 425 to answer with. */
-  private Object lease(InetAddress expectedPeer, InetSocketAddress target, LeasePurpose purpose) {
-    if (!budget.tryTake(ticker.read())) {
-      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION,
-          "Can't open data connection: too many data connections, slow down");
-    }
-    LeaseResult result = allocator.lease(key, expectedPeer, target, purpose, 1, this);
-    if (!(result instanceof LeaseResult.Leased leased)) {
-      return FtpReply.of(ReplyCode.CANNOT_OPEN_DATA_CONNECTION, "Can't open data connection: no data port available");
-    }
-    PortLease lease = leased.lease();
-    leases.add(lease);
-    listener.leaseIssued(this, lease.port(), target);
-    return lease;
   }
 
   /** The router admitted a data connection under {@code lease}; null if the session has closed. */
@@ -355,7 +331,7 @@ public final class FtpSession implements AutoCloseable {
 
   /** A data connection of this session closed: returns the replies now due, in order. */
   synchronized List<FtpReply> dataClosed(PortLease lease) {
-    leases.remove(lease);
+    leases.forget(lease);
     List<FtpReply> due = order.dataClosed();
     return state == ControlState.CLOSED ? List.of() : due;
   }
@@ -382,7 +358,7 @@ public final class FtpSession implements AutoCloseable {
   public synchronized void switchToPersistence() {
     checkState(ControlState.SECURING);
     state = ControlState.PERSISTENCE;
-    releaseUnclaimed();
+    leases.releaseUnclaimed();
   }
 
   /**
@@ -397,27 +373,14 @@ public final class FtpSession implements AutoCloseable {
         return;
       }
       state = ControlState.CLOSED;
-      for (PortLease lease : leases) {
-        lease.close();
-      }
-      leases.clear();
+      leases.releaseAll();
     }
     router.sessionClosed(this, routed);
   }
 
-  private void releaseUnclaimed() {
-    leases.removeIf(lease -> {
-      if (lease.isClaimed() && lease.isLive()) {
-        return false;
-      }
-      lease.close();
-      return true;
-    });
-  }
-
   private void checkReading() {
     if (state != ControlState.PLAIN && state != ControlState.DECRYPTED) {
-      throw new IllegalStateException("session " + id + " is " + state + ": it no longer reads the conversation");
+      throw new IllegalStateException("session " + id + " is " + state + " (expected: PLAIN or DECRYPTED)");
     }
   }
 

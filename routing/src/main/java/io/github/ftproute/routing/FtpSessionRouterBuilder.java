@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.github.ftproute.routing.internal.SetOnce;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,12 +59,12 @@ public final class FtpSessionRouterBuilder {
   private static final int ACCEPT_TIMEOUT = 7;
   private static final int QUARANTINE = 8;
   private static final int MAX_LEASES_PER_CLIENT = 9;
-  private static final long TABLE_SETTINGS = bits(BACKENDS, POLICY, PERSISTENCE_TIMEOUT, MAXIMUM_SIZE);
+  private static final long TABLE_SETTINGS = SetOnce.bits(BACKENDS, POLICY, PERSISTENCE_TIMEOUT, MAXIMUM_SIZE);
   private static final int PORT_PROBE = 22;
   private static final int SHARED_PORTS = 23;
   private static final int CLIENT_LEASE_RATE = 24;
   private static final long ALLOCATOR_SETTINGS =
-      bits(DATA_PORTS, ACCEPT_TIMEOUT, QUARANTINE, MAX_LEASES_PER_CLIENT, PORT_PROBE, SHARED_PORTS, CLIENT_LEASE_RATE);
+      SetOnce.bits(DATA_PORTS, ACCEPT_TIMEOUT, QUARANTINE, MAX_LEASES_PER_CLIENT, PORT_PROBE, SHARED_PORTS, CLIENT_LEASE_RATE);
 
   private @Nullable AffinityTable table;
   private final AffinityTable.Builder tableBuilder = AffinityTable.builder();
@@ -83,37 +84,14 @@ public final class FtpSessionRouterBuilder {
   private @Nullable PortRange servicePorts;
   private Ticker ticker = Ticker.systemTicker();
   private @Nullable RouterListener listener;
-  private long set;
+  private final SetOnce set = new SetOnce();
 
   FtpSessionRouterBuilder() {}
-
-  private static long bits(int... bits) {
-    long mask = 0;
-    for (int bit : bits) {
-      mask |= 1L << bit;
-    }
-    return mask;
-  }
-
-  /** The one set-once idiom: throws if {@code bit} was set, or if it conflicts with {@code conflicts}. */
-  private void once(int bit, String name, long conflicts, String conflictName) {
-    if ((set & (1L << bit)) != 0) {
-      throw new IllegalStateException(name + " was already set");
-    }
-    if ((set & conflicts) != 0) {
-      throw new IllegalStateException(name + ": conflicts with " + conflictName + ", which was already set");
-    }
-    set |= 1L << bit;
-  }
-
-  private void once(int bit, String name) {
-    once(bit, name, 0, "");
-  }
 
   /** Uses an affinity table built elsewhere; then backends, policy, timeout and size are its own. */
   public FtpSessionRouterBuilder affinityTable(AffinityTable table) {
     requireNonNull(table, "table");
-    once(TABLE, "affinityTable", TABLE_SETTINGS, "a setting of the table the router builds");
+    set.mark(TABLE, "affinityTable", TABLE_SETTINGS, "a setting of the table the router builds");
     this.table = table;
     return this;
   }
@@ -121,19 +99,18 @@ public final class FtpSessionRouterBuilder {
   /** Sets the backends; the router builds its affinity table over them. */
   public FtpSessionRouterBuilder backends(BackendPool backends) {
     requireNonNull(backends, "backends");
-    once(BACKENDS, "backends", 1L << TABLE, "affinityTable");
+    set.mark(BACKENDS, "backends", 1L << TABLE, "affinityTable");
     tableBuilder.backends(backends);
     return this;
   }
 
   /**
-   * Sets the policy that picks a backend for a client without affinity. Default {@link
-   * SelectionPolicy#maglev()}: every proxy with the same backends chooses alike, and a change of the
-   * backend set moves few clients.
+   * Sets the policy for clients without affinity. Default {@link SelectionPolicy#maglev()}: proxies
+   * with the same backends choose alike, and a change of backends moves few clients.
    */
   public FtpSessionRouterBuilder policy(SelectionPolicy policy) {
     requireNonNull(policy, "policy");
-    once(POLICY, "policy", 1L << TABLE, "affinityTable");
+    set.mark(POLICY, "policy", 1L << TABLE, "affinityTable");
     tableBuilder.policy(policy);
     return this;
   }
@@ -141,14 +118,14 @@ public final class FtpSessionRouterBuilder {
   /** Sets how long a client's affinity outlives its last connection. Default 300 s. */
   public FtpSessionRouterBuilder persistenceTimeout(Duration timeout) {
     requireNonNull(timeout, "timeout");
-    once(PERSISTENCE_TIMEOUT, "persistenceTimeout", 1L << TABLE, "affinityTable");
+    set.mark(PERSISTENCE_TIMEOUT, "persistenceTimeout", 1L << TABLE, "affinityTable");
     tableBuilder.persistenceTimeout(timeout);
     return this;
   }
 
   /** Sets the most entries of the affinity table. Default 1,000,000. */
   public FtpSessionRouterBuilder maximumSize(long entries) {
-    once(MAXIMUM_SIZE, "maximumSize", 1L << TABLE, "affinityTable");
+    set.mark(MAXIMUM_SIZE, "maximumSize", 1L << TABLE, "affinityTable");
     tableBuilder.maximumSize(entries);
     return this;
   }
@@ -156,7 +133,7 @@ public final class FtpSessionRouterBuilder {
   /** Uses a data-port allocator built elsewhere; then ports, timeouts and limits are its own. */
   public FtpSessionRouterBuilder dataPortAllocator(DataPortAllocator allocator) {
     requireNonNull(allocator, "allocator");
-    once(ALLOCATOR, "dataPortAllocator", ALLOCATOR_SETTINGS, "a setting of the allocator the router builds");
+    set.mark(ALLOCATOR, "dataPortAllocator", ALLOCATOR_SETTINGS, "a setting of the allocator the router builds");
     this.allocator = allocator;
     return this;
   }
@@ -164,7 +141,7 @@ public final class FtpSessionRouterBuilder {
   /** Sets the proxy's own ports for data connections (the allocator's range). Required without an allocator. */
   public FtpSessionRouterBuilder dataPorts(PortRange ports) {
     requireNonNull(ports, "ports");
-    once(DATA_PORTS, "dataPorts", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(DATA_PORTS, "dataPorts", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.range(ports);
     return this;
   }
@@ -172,7 +149,7 @@ public final class FtpSessionRouterBuilder {
   /** Sets how long a leased data port waits for its connection. Default 30 s. */
   public FtpSessionRouterBuilder acceptTimeout(Duration timeout) {
     requireNonNull(timeout, "timeout");
-    once(ACCEPT_TIMEOUT, "acceptTimeout", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(ACCEPT_TIMEOUT, "acceptTimeout", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.acceptTimeout(timeout);
     return this;
   }
@@ -183,14 +160,14 @@ public final class FtpSessionRouterBuilder {
    */
   public FtpSessionRouterBuilder quarantine(Duration quarantine) {
     requireNonNull(quarantine, "quarantine");
-    once(QUARANTINE, "quarantine", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(QUARANTINE, "quarantine", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.quarantine(quarantine);
     return this;
   }
 
   /** Sets the most data-port leases one client key holds at once. Default 16. */
   public FtpSessionRouterBuilder maxLeasesPerClient(int leases) {
-    once(MAX_LEASES_PER_CLIENT, "maxLeasesPerClient", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(MAX_LEASES_PER_CLIENT, "maxLeasesPerClient", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.maxLeasesPerClient(leases);
     return this;
   }
@@ -202,7 +179,7 @@ public final class FtpSessionRouterBuilder {
    * Default false; see {@link DataPortAllocator.Builder#sharedPorts}.
    */
   public FtpSessionRouterBuilder sharedPorts(boolean shared) {
-    once(SHARED_PORTS, "sharedPorts", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(SHARED_PORTS, "sharedPorts", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.sharedPorts(shared);
     return this;
   }
@@ -212,38 +189,32 @@ public final class FtpSessionRouterBuilder {
    * leasesPerSecond}; see {@link DataPortAllocator.Builder#clientLeaseRate}.
    */
   public FtpSessionRouterBuilder clientLeaseRate(int burst, int leasesPerSecond) {
-    once(CLIENT_LEASE_RATE, "clientLeaseRate", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(CLIENT_LEASE_RATE, "clientLeaseRate", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.clientLeaseRate(burst, leasesPerSecond);
     return this;
   }
 
   /**
-   * Sets a check run on each data port before it is leased; ports it rejects are skipped for {@code
-   * backoff}. The MINA transport installs one that binds each port on first use, so a port held by
-   * another process is skipped instead of failing a transfer or the proxy's start. Default none.
+   * Sets a check run on each data port before it is leased; rejected ports are skipped for {@code
+   * backoff}. The MINA transport installs one that binds each port on first use. Default none.
    */
   public FtpSessionRouterBuilder portProbe(PortProbe probe, Duration backoff) {
     requireNonNull(probe, "probe");
     requireNonNull(backoff, "backoff");
-    once(PORT_PROBE, "portProbe", 1L << ALLOCATOR, "dataPortAllocator");
+    set.mark(PORT_PROBE, "portProbe", 1L << ALLOCATOR, "dataPortAllocator");
     allocatorBuilder.portProbe(probe, backoff);
     return this;
   }
 
-  /** Returns whether {@link #portProbe} was set (for transports that install their own). */
-  public boolean hasPortProbe() {
-    return (set & (1L << PORT_PROBE)) != 0;
-  }
-
-  /** Returns whether {@link #dataPortAllocator} was set. */
-  public boolean hasDataPortAllocator() {
-    return (set & (1L << ALLOCATOR)) != 0;
+  /** Returns whether {@link #dataPortAllocator} or {@link #portProbe} was set. */
+  public boolean hasOwnPortHandling() {
+    return set.isSet(ALLOCATOR) || set.isSet(PORT_PROBE);
   }
 
   /** Sets the netmask under which client addresses share affinity. Default {@code /32, /128}. */
   public FtpSessionRouterBuilder persistenceNetmask(PersistenceNetmask netmask) {
     requireNonNull(netmask, "netmask");
-    once(10, "persistenceNetmask");
+    set.mark(10, "persistenceNetmask");
     this.netmask = netmask;
     return this;
   }
@@ -264,26 +235,24 @@ public final class FtpSessionRouterBuilder {
   }
 
   /**
-   * Announces {@code address} in passive replies of every listener without its own {@link #advertise}
-   * entry. By default the router announces the local address of each control connection, the address
-   * the client dialled, which is right behind DNS round robin and cloud load balancers; set a fixed
-   * address only when that local address is not reachable by clients.
+   * Announces {@code address} in passive replies of listeners without their own {@link #advertise}.
+   * Default: the local address of each control connection, the address the client dialled (right
+   * behind DNS round robin and cloud load balancers); fix it only when clients cannot reach that.
    */
   public FtpSessionRouterBuilder advertisedAddress(InetAddress address) {
     requireNonNull(address, "address");
-    once(11, "advertisedAddress");
+    set.mark(11, "advertisedAddress");
     this.advertisedDefault = address;
     return this;
   }
 
   /**
-   * Sets whether data connections go to the address a backend announces in its 227/228 reply. Default
-   * false: they go to the backend's control address with the announced port, so a backend behind NAT
-   * that announces a private address still works, and a backend cannot steer the proxy to another
-   * host (the lesson of Commons Net's CVE-2021-37533).
+   * Sets whether data connections go to the address a backend announces in 227/228. Default false:
+   * to the backend's control address with the announced port, so a NAT'd backend works and a backend
+   * cannot steer the proxy to another host (the lesson of Commons Net's CVE-2021-37533).
    */
   public FtpSessionRouterBuilder trustAnnouncedAddress(boolean trust) {
-    once(12, "trustAnnouncedAddress");
+    set.mark(12, "trustAnnouncedAddress");
     this.trustAnnouncedAddress = trust;
     return this;
   }
@@ -296,33 +265,32 @@ public final class FtpSessionRouterBuilder {
    */
   public FtpSessionRouterBuilder minimumActivePort(int port) {
     checkPort("minimumActivePort", port);
-    once(13, "minimumActivePort");
+    set.mark(13, "minimumActivePort");
     this.minimumActivePort = port;
     return this;
   }
 
   /**
-   * Sets the lowest port a backend may announce in a 227, 228 or 229: a lower one is answered with
-   * {@code 425}, so a backend cannot make the proxy dial its SSH port. Default
-   * {@value FtpSessionRouter#DEFAULT_MINIMUM_PASSIVE_PORT}; 1 allows all.
+   * Sets the lowest port a backend may announce in 227, 228 or 229; a lower one gets {@code 425}, so
+   * a backend cannot make the proxy dial its SSH port. Default {@value
+   * FtpSessionRouter#DEFAULT_MINIMUM_PASSIVE_PORT}; 1 allows all.
    *
    * @throws IllegalArgumentException if not in 1..65535
    */
   public FtpSessionRouterBuilder minimumPassivePort(int port) {
     checkPort("minimumPassivePort", port);
-    once(14, "minimumPassivePort");
+    set.mark(14, "minimumPassivePort");
     this.minimumPassivePort = port;
     return this;
   }
 
   /**
-   * Sets what happens when a client's PORT, EPRT or LPRT names an address other than its own. Default
-   * false: refused with {@code 504} (RFC 2577 bounce protection). True: the address is replaced by the
-   * client's control address, which helps clients behind NAT that announce their private address and
-   * is still safe from bounce attacks.
+   * Sets what happens when a client's PORT, EPRT or LPRT names an address not its own. Default false:
+   * {@code 504} (RFC 2577 bounce protection). True: the client's control address is put in, which
+   * helps clients behind NAT and is still safe from bounce attacks.
    */
   public FtpSessionRouterBuilder replaceForeignActiveAddress(boolean replace) {
-    once(15, "replaceForeignActiveAddress");
+    set.mark(15, "replaceForeignActiveAddress");
     this.replaceForeignActiveAddress = replace;
     return this;
   }
@@ -337,17 +305,16 @@ public final class FtpSessionRouterBuilder {
     if (sessions < 1) {
       throw new IllegalArgumentException("maxSessionsPerClient: " + sessions + " (expected: >= 1)");
     }
-    once(16, "maxSessionsPerClient");
+    set.mark(16, "maxSessionsPerClient");
     this.maxSessionsPerClient = sessions;
     return this;
   }
 
   /**
-   * Sets how many data setups (leases) one session may make per {@code window}, as a token bucket:
-   * a burst of {@code leases}, refilled evenly over the window. A session over its budget gets
-   * {@code 425} for that transfer (counted as a refused lease) and goes on. Default
-   * {@value FtpSessionRouter#DEFAULT_MAX_LEASES_PER_SESSION} per second, far above what a mirroring
-   * client needs and far below a PASV loop.
+   * Sets how many data setups one session may make per {@code window}: a token bucket of {@code
+   * leases}, refilled evenly over the window; over it, {@code 425} for that transfer (a counted
+   * refused lease). Default {@value FtpSessionRouter#DEFAULT_MAX_LEASES_PER_SESSION} per second,
+   * far above a mirroring client and far below a PASV loop.
    *
    * @throws IllegalArgumentException if {@code leases} is not positive or {@code window} not positive
    */
@@ -359,7 +326,7 @@ public final class FtpSessionRouterBuilder {
     if (window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
     }
-    once(17, "maxLeasesPerSession");
+    set.mark(17, "maxLeasesPerSession");
     this.maxLeasesPerSession = leases;
     this.leaseWindowNanos = window.toNanos();
     return this;
@@ -374,27 +341,24 @@ public final class FtpSessionRouterBuilder {
   public FtpSessionRouterBuilder persistenceService(int controlPort, PortRange passivePorts) {
     requireNonNull(passivePorts, "passivePorts");
     checkPort("controlPort", controlPort);
-    once(18, "persistenceService");
+    set.mark(18, "persistenceService");
     this.serviceControlPort = controlPort;
     this.servicePorts = passivePorts;
     return this;
   }
 
-  /** Sets the time source of the router and of the table and allocator it builds. Default the system ticker. */
+  /** Sets the time source of the router, its table and allocator. Default {@link Ticker#systemTicker()}. */
   public FtpSessionRouterBuilder ticker(Ticker ticker) {
     requireNonNull(ticker, "ticker");
-    once(19, "ticker");
+    set.mark(19, "ticker");
     this.ticker = ticker;
     return this;
   }
 
-  /**
-   * Sets the listener that receives the router's events, after the router's own counters. A listener
-   * that throws has the exception logged; the event is otherwise unaffected.
-   */
+  /** Sets the listener of the router's events (after its own counters); one that throws is logged. */
   public FtpSessionRouterBuilder listener(RouterListener listener) {
     requireNonNull(listener, "listener");
-    once(20, "listener");
+    set.mark(20, "listener");
     this.listener = listener;
     return this;
   }
@@ -406,26 +370,24 @@ public final class FtpSessionRouterBuilder {
   }
 
   /**
-   * Builds the router.
-   *
-   * @throws IllegalStateException if neither {@link #affinityTable} nor {@link #backends}, or neither
-   *     {@link #dataPortAllocator} nor {@link #dataPorts}, was set, or if called twice
+   * Builds the router; throws {@link IllegalStateException} if called twice, or if neither {@link
+   * #affinityTable} nor {@link #backends}, or neither {@link #dataPortAllocator} nor {@link #dataPorts}, was set.
    */
   public FtpSessionRouter build() {
-    once(21, "build");
+    set.mark(21, "build");
     AffinityTable builtTable = table;
     if (builtTable == null) {
-      if ((set & (1L << BACKENDS)) == 0) {
+      if (!set.isSet(BACKENDS)) {
         throw new IllegalStateException("backends or affinityTable must be set");
       }
-      if ((set & (1L << POLICY)) == 0) {
+      if (!set.isSet(POLICY)) {
         tableBuilder.policy(SelectionPolicy.maglev());
       }
       builtTable = tableBuilder.ticker(ticker).build();
     }
     DataPortAllocator builtAllocator = allocator;
     if (builtAllocator == null) {
-      if ((set & (1L << DATA_PORTS)) == 0) {
+      if (!set.isSet(DATA_PORTS)) {
         throw new IllegalStateException("dataPorts or dataPortAllocator must be set");
       }
       builtAllocator = allocatorBuilder.ticker(ticker).build();

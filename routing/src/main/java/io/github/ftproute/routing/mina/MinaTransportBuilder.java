@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
+import io.github.ftproute.routing.internal.SetOnce;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,15 +62,12 @@ public final class MinaTransportBuilder {
   private Duration healthInterval = Duration.ofSeconds(2);
   private Duration healthTimeout = Duration.ofSeconds(2);
   private Duration sweepInterval = Duration.ofSeconds(1);
-  private long set;
+  private final SetOnce set = new SetOnce();
 
   MinaTransportBuilder() {}
 
   private void once(int bit, String name) {
-    if ((set & (1L << bit)) != 0) {
-      throw new IllegalStateException(name + " was already set");
-    }
-    set |= 1L << bit;
+    set.mark(bit, name);
   }
 
   /** Sets the router to serve, as a builder the transport finishes and builds. Required. */
@@ -249,7 +247,7 @@ public final class MinaTransportBuilder {
     }
     once(13, "start");
     MinaTransport.Mode mode = persistencePorts == null ? MinaTransport.Mode.REWRITE : MinaTransport.Mode.PERSISTENCE;
-    if (mode == MinaTransport.Mode.REWRITE && (routerBuilder.hasDataPortAllocator() || routerBuilder.hasPortProbe())) {
+    if (mode == MinaTransport.Mode.REWRITE && routerBuilder.hasOwnPortHandling()) {
       throw new IllegalStateException(
           "router: has its own dataPortAllocator or portProbe (expected: dataPorts only; the transport binds them)");
     }

@@ -235,7 +235,7 @@ final class DataPortAllocatorTest {
   @Test
   void portProbe_rejectedPortsSkippedForTheBackoff() {
     Set<Integer> refuse = new HashSet<>(List.of(30000, 30001));
-    DataPortAllocator allocator = builder("30000-30002")
+    DataPortAllocator allocator = builder("30000-30002").acceptTimeout(Duration.ofMinutes(5)) // 30002 stays leased
         .portProbe(port -> !refuse.contains(port), Duration.ofSeconds(60)).build();
 
     assertThat(lease(allocator).port()).isEqualTo(30002);

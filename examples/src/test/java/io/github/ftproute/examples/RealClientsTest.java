@@ -1,7 +1,6 @@
 package io.github.ftproute.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The command-line clients people use, through the proxy: curl in each of its data modes, and
- * Python's ftplib. They are part of the machine, not of the build: a test is skipped, and says so,
- * where the tool is missing.
+ * Python's ftplib. They are real peers: where one is missing the test fails and says how to get it
+ * ({@code scripts/test.sh} installs them).
  */
 final class RealClientsTest {
   private static TestBed bed;
@@ -33,6 +32,11 @@ final class RealClientsTest {
   @AfterAll
   static void stop() {
     bed.close();
+  }
+
+  /** A missing real peer fails the test: a skip would hide that it never ran. */
+  private static void requirePeer(boolean available, String message) {
+    assertThat(available).as(message).isTrue();
   }
 
   private static boolean available(String... command) {
@@ -60,7 +64,7 @@ final class RealClientsTest {
   @ParameterizedTest
   @ValueSource(strings = {"epsv", "pasv", "eprt", "port"})
   void curl_downloadAndUpload(String mode) throws Exception {
-    assumeTrue(available("curl", "--version"), "curl is not installed");
+    requirePeer(available("curl", "--version"), "curl is not installed: run scripts/test.sh, which installs it");
     String client = "127.0.5." + (10 + mode.length() + (mode.startsWith("e") ? 0 : 5));
     List<String> base = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--interface", client));
     switch (mode) {
@@ -89,7 +93,7 @@ final class RealClientsTest {
 
   @Test
   void pythonFtplib_passiveAndActive_listRetrStorAbor() throws Exception {
-    assumeTrue(available("python3", "-c", "import ftplib"), "python3 with ftplib is not installed");
+    requirePeer(available("python3", "-c", "import ftplib"), "python3 with ftplib is not installed");
     Path script = dir.resolve("client.py");
     Files.writeString(script, String.join("\n",
         "import ftplib, hashlib, io, sys",

@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# End-to-end FTP benchmark (issue 13): alternates, within one run, four targets on loopback
+#   direct       curl/loadgen -> vsftpd
+#   haproxy      HAProxy 2.6, IPVS-style L4 recipe (control + passive-range frontends, stick on src,
+#                mode tcp, option splice-auto) -> 2 x vsftpd
+#   persistence  ftproute example proxy --mode persistence (same recipe, in Java)  -> 2 x vsftpd
+#   rewrite      ftproute example proxy --mode rewrite (reads/rewrites the control channel) -> 2 x vsftpd
+# and prints a markdown table (also written to benchmarks/target/e2e-results.md):
+#   MiB/s of a big RETR over EPSV (curl), sessions/s (login + RETR 4 KiB + QUIT, 8 at a time, 32
+#   client source addresses), stalls (transfers or sessions over 60 s), proxy CPU s per GiB moved,
+#   medians over rounds and ratios vs HAProxy measured in the same run. See README.md beside this.
+#
+#   benchmarks/e2e/run-e2e.sh [PROXY_JAR]        full run (3 rounds, 200 MiB, 2,000 sessions)
+#   QUICK=1 benchmarks/e2e/run-e2e.sh            smoke run (1 round, 50 MiB, 500 sessions)
+#
+# Environment (defaults in brackets):
+#   PROXY_JAR        the example proxy jar [examples/target/ftproute-examples.jar; built if absent]
+#   BUILD=1          run `mvn -q -B package -DskipTests` first even if the jar exists [0]
+#   PROXY_JAVA_OPTS  JVM options for the proxy [-Xms512m -Xmx512m -XX:+UseParallelGC]
+#   ROUNDS [3|1]  BIG_MIB [200|50]  RETRS per target per round [2|1]  SESSIONS [2000|500]
+#   WARMUP_SESSIONS [300|100]  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
+#   STALL_SECONDS [60]  TARGETS ["direct haproxy persistence rewrite"]  PORT_BASE [21000]
+#   REWRITE_PORTS [3000]: size of the rewrite proxy's own passive range (see README: its ports rest
+#                 10 s in quarantine after each use, so N ports lease at most N/10 a second)
+#   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+QUICK=${QUICK:-0}
+if [[ "$QUICK" == 1 ]]; then
+  d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=100
+else
+  d_rounds=3 d_big=200 d_retrs=2 d_sessions=2000 d_warm=300
+fi
+ROUNDS=${ROUNDS:-$d_rounds}
+BIG_MIB=${BIG_MIB:-$d_big}
+RETRS=${RETRS:-$d_retrs}
+SESSIONS=${SESSIONS:-$d_sessions}
+WARMUP_SESSIONS=${WARMUP_SESSIONS:-$d_warm}
+CONCURRENCY=${CONCURRENCY:-8}
+SOURCES=${SOURCES:-127.0.0.10-127.0.0.41}
+STALL_SECONDS=${STALL_SECONDS:-60}
+TARGETS=${TARGETS:-direct haproxy persistence rewrite}
+PORT_BASE=${PORT_BASE:-21000}
+REWRITE_PORTS=${REWRITE_PORTS:-3000}
+PROXY_JAR=${PROXY_JAR:-${1:-$repo/examples/target/ftproute-examples.jar}}
+PROXY_JAVA_OPTS=${PROXY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+OUT=${OUT:-$repo/benchmarks/target/e2e-results.md}
+BUILD=${BUILD:-0}
+KEEP=${KEEP:-0}
+SMALL_BYTES=4096
+
+log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- tools ---------------------------------------------------------------------------------------
+need=()
+command -v vsftpd >/dev/null 2>&1 || [[ -x /usr/sbin/vsftpd ]] || need+=(vsftpd)
+command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need+=(haproxy)
+command -v ss >/dev/null 2>&1 || need+=(iproute2)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if ((${#need[@]})); then
+  log "installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+export PATH=$PATH:/usr/sbin:/sbin
+command -v python3 >/dev/null || die "python3 is needed for the load generator"
+command -v java >/dev/null || die "java is needed for the ftproute proxy"
+
+if [[ "$BUILD" == 1 || ! -f "$PROXY_JAR" ]]; then
+  log "building the example proxy (mvn -q -B package -DskipTests)"
+  (cd "$repo" && mvn -q -B package -DskipTests)
+fi
+[[ -f "$PROXY_JAR" ]] || die "no proxy jar at $PROXY_JAR"
+
+# --- temp dir, process bookkeeping, cleanup -------------------------------------------------------
+work=$(mktemp -d /tmp/ftproute-e2e.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  # vsftpd session processes are in the listener's session (setsid): end any that are left.
+  for pid in "${pids[@]}"; do pkill -KILL -s "$pid" 2>/dev/null || true; done
+  if [[ "$KEEP" == 1 || $rc -ne 0 ]]; then
+    log "kept $work (configs, logs, raw.tsv)"
+  else
+    rm -rf "$work"
+  fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD...: runs CMD in its own session, logs to $work/NAME.log, records its PID in
+# pids[] and in the variable pid_NAME.
+start() {
+  local name=$1; shift
+  setsid "$@" >"$work/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  pids+=("$pid")
+  printf -v "pid_$name" '%s' "$pid"
+}
+
+wait_listen() { # ADDR PORT NAME
+  for _ in $(seq 150); do
+    if [[ -n "$(ss -Htln "src $1:$2" 2>/dev/null)" ]]; then return 0; fi
+    local p="pid_$3"
+    kill -0 "${!p}" 2>/dev/null || { tail -20 "$work/$3.log" >&2; die "$3 exited"; }
+    sleep 0.1
+  done
+  tail -20 "$work/$3.log" >&2
+  die "$3 does not listen on $1:$2"
+}
+
+# --- ports ---------------------------------------------------------------------------------------
+# Block layout from BASE (all below 32768, the kernel's ephemeral range starts there):
+#   BASE+0 direct control, +1 haproxy, +2 persistence, +3 rewrite proxy, +4 rewrite backends
+#   passive ranges of 100: +100 direct, +200 haproxy (balancer and its backends),
+#   +300 persistence (balancer and its backends), +500 rewrite backends,
+#   +1000 .. +1000+REWRITE_PORTS-1 the rewrite proxy's own passive range
+block_free() {
+  local base=$1 listening
+  listening=$(ss -Htln | awk '{n=split($4,a,":"); print a[n]}' | sort -un)
+  awk -v lo="$base" -v hi=$((base + 1000 + REWRITE_PORTS - 1)) '$1>=lo && $1<=hi {found=1} END {exit found}' <<<"$listening"
+}
+base=$PORT_BASE
+until block_free "$base"; do
+  base=$((base + 1000))
+  ((base + 1000 + REWRITE_PORTS <= 32768)) || die "no free block of ports below 32768 (the ephemeral range)"
+done
+P_DIRECT=$base P_HAPROXY=$((base + 1)) P_PERSIST=$((base + 2)) P_REWRITE=$((base + 3)) P_RW_BACK=$((base + 4))
+R_DIRECT=$((base + 100)) R_HAPROXY=$((base + 200)) R_PERSIST=$((base + 300)) R_REWRITE=$((base + 1000)) R_RW_BACK=$((base + 500))
+log "ports: block $base-$((base + 1000 + REWRITE_PORTS - 1)); work dir $work"
+
+# --- files ---------------------------------------------------------------------------------------
+mkdir -p "$work/root"
+chmod 755 "$work/root"
+head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom >"$work/root/big.bin"
+head -c "$SMALL_BYTES" /dev/urandom >"$work/root/small.bin"
+chmod 644 "$work/root/"*.bin
+BIG_BYTES=$((BIG_MIB * 1024 * 1024))
+
+# --- vsftpd --------------------------------------------------------------------------------------
+vsftpd_start() { # NAME ADDR PORT PASV_LO PASV_ADDRESS|-
+  local name=$1 addr=$2 port=$3 lo=$4 pasv=$5 line note
+  if [[ "$pasv" == - ]]; then
+    line="# pasv_address unset: 227 announces this server's own address"
+    note="not here: clients reach this server directly, or through a proxy that rewrites 227/229"
+  else
+    line="pasv_address=$pasv"
+    note="here $pasv"
+  fi
+  sed -e "s|@NAME@|$name|g" -e "s|@ADDR@|$addr|g" -e "s|@PORT@|$port|g" -e "s|@ROOT@|$work/root|g" \
+    -e "s|@PASV_LO@|$lo|g" -e "s|@PASV_HI@|$((lo + 99))|g" -e "s|@PASV_ADDRESS_LINE@|$line|" \
+    -e "s|@PASV_ADDRESS_NOTE@|$note|" "$here/vsftpd.conf.in" >"$work/$name.conf"
+  start "$name" vsftpd "$work/$name.conf"
+  wait_listen "$addr" "$port" "$name"
+}
+
+want() { [[ " $TARGETS " == *" $1 "* ]]; }
+
+java_cmd=(java $PROXY_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -Dorg.slf4j.simpleLogger.log.io.github.ftproute=warn -jar "$PROXY_JAR" proxy)
+
+declare -A HOST PORT SERVER BACKENDS CMDLINE
+if want direct; then
+  vsftpd_start vs_direct 127.0.0.2 "$P_DIRECT" "$R_DIRECT" -
+  HOST[direct]=127.0.0.2 PORT[direct]=$P_DIRECT SERVER[direct]="" BACKENDS[direct]=vs_direct
+  CMDLINE[direct]="vsftpd $work/vs_direct.conf"
+fi
+if want haproxy; then
+  vsftpd_start vs_h1 127.0.0.2 "$P_HAPROXY" "$R_HAPROXY" 127.0.0.1
+  vsftpd_start vs_h2 127.0.0.3 "$P_HAPROXY" "$R_HAPROXY" 127.0.0.1
+  sed -e "s|@LISTEN@|127.0.0.1|g" -e "s|@PORT@|$P_HAPROXY|g" -e "s|@PASV_LO@|$R_HAPROXY|g" \
+    -e "s|@PASV_HI@|$((R_HAPROXY + 99))|g" -e "s|@BACKEND1@|127.0.0.2|g" -e "s|@BACKEND2@|127.0.0.3|g" \
+    "$here/haproxy.cfg.in" >"$work/haproxy.cfg"
+  haproxy -c -q -f "$work/haproxy.cfg" || die "haproxy rejects $work/haproxy.cfg"
+  start haproxy haproxy -f "$work/haproxy.cfg" -db
+  wait_listen 127.0.0.1 "$P_HAPROXY" haproxy
+  HOST[haproxy]=127.0.0.1 PORT[haproxy]=$P_HAPROXY SERVER[haproxy]=$pid_haproxy BACKENDS[haproxy]="vs_h1 vs_h2"
+  CMDLINE[haproxy]="haproxy -f $work/haproxy.cfg -db"
+fi
+if want persistence; then
+  vsftpd_start vs_p1 127.0.0.2 "$P_PERSIST" "$R_PERSIST" 127.0.0.1
+  vsftpd_start vs_p2 127.0.0.3 "$P_PERSIST" "$R_PERSIST" 127.0.0.1
+  args=(--listen "127.0.0.1:$P_PERSIST" --backend "127.0.0.2:$P_PERSIST" --backend "127.0.0.3:$P_PERSIST"
+    --passive-ports "$R_PERSIST-$((R_PERSIST + 99))" --mode persistence --policy maglev)
+  start persistence "${java_cmd[@]}" "${args[@]}"
+  wait_listen 127.0.0.1 "$P_PERSIST" persistence
+  HOST[persistence]=127.0.0.1 PORT[persistence]=$P_PERSIST SERVER[persistence]=$pid_persistence
+  BACKENDS[persistence]="vs_p1 vs_p2" CMDLINE[persistence]="${java_cmd[*]} ${args[*]}"
+fi
+if want rewrite; then
+  vsftpd_start vs_r1 127.0.0.2 "$P_RW_BACK" "$R_RW_BACK" -
+  vsftpd_start vs_r2 127.0.0.3 "$P_RW_BACK" "$R_RW_BACK" -
+  args=(--listen "127.0.0.1:$P_REWRITE" --backend "127.0.0.2:$P_RW_BACK" --backend "127.0.0.3:$P_RW_BACK"
+    --passive-ports "$R_REWRITE-$((R_REWRITE + REWRITE_PORTS - 1))" --advertise 127.0.0.1 --mode rewrite --policy maglev)
+  start rewrite "${java_cmd[@]}" "${args[@]}"
+  wait_listen 127.0.0.1 "$P_REWRITE" rewrite
+  HOST[rewrite]=127.0.0.1 PORT[rewrite]=$P_REWRITE SERVER[rewrite]=$pid_rewrite
+  BACKENDS[rewrite]="vs_r1 vs_r2" CMDLINE[rewrite]="${java_cmd[*]} ${args[*]}"
+fi
+
+# --- measurements --------------------------------------------------------------------------------
+clk_tck=$(getconf CLK_TCK)
+# cpu_ticks PID [children]: utime+stime of PID, plus cutime+cstime (reaped children: vsftpd's
+# per-session processes) when the second argument is given.
+cpu_ticks() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  stat=${stat##*) }  # fields after "(comm) ": state is field 3, so utime (14) is index 11
+  read -r -a f <<<"$stat"
+  if [[ -n "${2:-}" ]]; then echo $((f[11] + f[12] + f[13] + f[14])); else echo $((f[11] + f[12])); fi
+}
+server_ticks() { [[ -n "${SERVER[$1]}" ]] && cpu_ticks "${SERVER[$1]}" || echo 0; }
+backend_ticks() {
+  local sum=0 b p
+  for b in ${BACKENDS[$1]}; do p="pid_$b"; sum=$((sum + $(cpu_ticks "${!p}" children))); done
+  echo $sum
+}
+
+raw=$work/raw.tsv
+: >"$raw"
+
+# retr TARGET: one big RETR with curl over EPSV; prints "mib_s bytes seconds rc".
+retr() {
+  local t=$1 out rc=0
+  out=$(curl -s -o /dev/null --ftp-pasv --connect-timeout 10 --max-time "$STALL_SECONDS" \
+    -w '%{speed_download} %{size_download} %{time_total}' \
+    "ftp://anonymous:bench@${HOST[$t]}:${PORT[$t]}/big.bin") || rc=$?
+  read -r speed size secs <<<"${out:-0 0 0}"
+  awk -v s="$speed" -v b="$size" -v t="$secs" -v rc="$rc" 'BEGIN {printf "%.1f %d %.3f %d\n", s / 1048576, b, t, rc}'
+}
+
+# sessions TARGET N: prints the load generator's JSON line.
+sessions() {
+  timeout -k 5 $((STALL_SECONDS * 3 + 300)) python3 "$here/loadgen.py" --host "${HOST[$1]}" --port "${PORT[$1]}" \
+    --file small.bin --expect "$SMALL_BYTES" --sessions "$2" --concurrency "$CONCURRENCY" \
+    --sources "$SOURCES" --timeout "$STALL_SECONDS" --stall-seconds "$STALL_SECONDS" --max-seconds 240 ||
+    echo '{"ok": 0, "failed": '"$2"', "stalls": 0, "elapsed_s": 0, "sessions_per_s": 0, "errors": ["load generator failed or timed out"]}'
+}
+
+json() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d.get(sys.argv[2], 0))' "$1" "$2"; }
+
+# Functional check: a target that cannot serve the small file is reported and left out.
+active=()
+for t in $TARGETS; do
+  [[ -n "${PORT[$t]:-}" ]] || die "unknown target $t"
+  size=$(curl -s -o /dev/null --max-time 20 -w '%{size_download}' \
+    "ftp://anonymous:bench@${HOST[$t]}:${PORT[$t]}/small.bin" || true)
+  if [[ "$size" == "$SMALL_BYTES" ]]; then
+    active+=("$t")
+  else
+    log "target $t fails the functional check (got '${size:-nothing}' bytes of $SMALL_BYTES); left out"
+    printf 'broken\t%s\tsmall RETR returned %s bytes\n' "$t" "${size:-no}" >>"$raw"
+  fi
+done
+((${#active[@]})) || die "no target works"
+
+log "warm-up (not counted): one big RETR and $WARMUP_SESSIONS sessions per target"
+for t in "${active[@]}"; do
+  read -r mib _ secs rc <<<"$(retr "$t")"
+  w=$(sessions "$t" "$WARMUP_SESSIONS")
+  log "  warm-up $t: $mib MiB/s (curl rc $rc, ${secs}s), $(json "$w" sessions_per_s) sessions/s, $(json "$w" failed) failed"
+done
+
+n=${#active[@]}
+for ((r = 1; r <= ROUNDS; r++)); do
+  order=()
+  for ((i = 0; i < n; i++)); do order+=("${active[$(((i + r - 1) % n))]}"); done
+  log "round $r/$ROUNDS: ${order[*]}"
+  for t in "${order[@]}"; do
+    p0=$(server_ticks "$t") b0=$(backend_ticks "$t")
+    bytes=0 speeds=()
+    for ((k = 1; k <= RETRS; k++)); do
+      read -r mib size secs rc <<<"$(retr "$t")"
+      stall=0
+      if [[ "$rc" == 28 ]] || awk -v s="$secs" -v l="$STALL_SECONDS" 'BEGIN {exit !(s >= l)}'; then stall=1; fi
+      printf 'retr\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$mib" "$size" "$secs" "$rc" "$stall" >>"$raw"
+      bytes=$((bytes + size)) speeds+=("$mib")
+      [[ "$rc" == 0 ]] || log "  $t RETR $k: curl rc $rc after ${secs}s, $size of $BIG_BYTES bytes$( ((stall)) && echo ' (stall)')"
+    done
+    sleep 0.3 # let the vsftpd listeners reap their session processes (cutime/cstime)
+    p1=$(server_ticks "$t") b1=$(backend_ticks "$t")
+    printf 'cpu\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$(((p1 - p0)))" "$(((b1 - b0)))" "$bytes" >>"$raw"
+
+    p0=$(server_ticks "$t")
+    s=$(sessions "$t" "$SESSIONS")
+    p1=$(server_ticks "$t")
+    printf 'sess\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$(json "$s" ok)" "$(json "$s" failed)" \
+      "$(json "$s" stalls)" "$(json "$s" sessions_per_s)" "$(json "$s" p50_ms)" "$(json "$s" p99_ms)" \
+      "$((p1 - p0))" >>"$raw"
+    errs=$(json "$s" errors)
+    log "  $t: RETR ${speeds[*]} MiB/s; $(json "$s" sessions_per_s) sessions/s ($(json "$s" ok) ok, $(json "$s" failed) failed, $(json "$s" stalls) stalls)$([[ "$errs" != "[]" ]] && echo " errors: $errs")"
+  done
+done
+
+# --- report --------------------------------------------------------------------------------------
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# ftproute end-to-end benchmark"
+  echo
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(uname -r)), $(java -version 2>&1 | head -1)," \
+    "$(haproxy -v | head -1 | cut -d' ' -f1-3), vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null || echo '?'), curl $(curl --version | head -1 | cut -d' ' -f2)."
+  echo "Proxy: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?') $(basename "$PROXY_JAR"), JVM options: $PROXY_JAVA_OPTS."
+  echo "Rounds: $ROUNDS; per target and round: $RETRS x ${BIG_MIB} MiB RETR (curl, EPSV), $SESSIONS sessions" \
+    "(login, RETR ${SMALL_BYTES} B, QUIT; $CONCURRENCY at a time from $SOURCES); stall = over ${STALL_SECONDS} s."
+  echo "Passive ranges: 100 ports each, except the rewrite proxy's own: $REWRITE_PORTS ports."
+  echo
+  python3 "$here/report.py" "$raw" "$clk_tck" "$BIG_BYTES"
+  echo
+  echo "Command lines:"
+  echo
+  for t in "${active[@]}"; do echo "- $t: \`${CMDLINE[$t]}\`"; done
+} >"$OUT"
+cp "$raw" "$(dirname "$OUT")/e2e-raw.tsv"
+cat "$OUT"
+log "table in $OUT (raw rows in $(dirname "$OUT")/e2e-raw.tsv)"

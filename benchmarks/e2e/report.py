@@ -12,7 +12,7 @@ Rows of RAW_TSV (tab-separated):
 import statistics
 import sys
 
-ORDER = ["direct", "haproxy", "persistence", "rewrite"]
+ORDER = ["direct", "haproxy", "haproxy-splice", "persistence", "rewrite"]
 GIB = 1 << 30
 
 
@@ -57,7 +57,7 @@ def main():
             broken.append((f[1], f[2]))
     rounds = sorted({r for r, _ in list(retr) + list(sess)})
     targets = [t for t in ORDER if any(k[1] == t for k in list(retr) + list(sess))]
-    proxied = {"haproxy", "persistence", "rewrite"}
+    proxied = {"haproxy", "haproxy-splice", "persistence", "rewrite"}
 
     def per_round(r, t):
         rs = retr.get((r, t), [])
@@ -132,6 +132,10 @@ def main():
             f"| {fmt(m['proxy_ms_sess'], 3)} | {fmt(m['backend_s_gib'], 2)} | {fmt(m['p50'], 1)} / {fmt(m['p99'], 1)} |")
     for t, why in broken:
         out.append(f"| {t} | failed: {why} | | | | | | | | | | |")
+    if "direct" in med and med["direct"]["rate"] is not None:
+        out.append("")
+        verdict = "not the bottleneck" if med["direct"]["rate"] >= 1000 else "MAY BE THE BOTTLENECK (below 1,000/s)"
+        out.append(f"Load generator check: direct to vsftpd reached {med['direct']['rate']:,.0f} sessions/s: {verdict}.")
     print("\n".join(out))
 
 

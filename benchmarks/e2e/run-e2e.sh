@@ -2,7 +2,9 @@
 # End-to-end FTP benchmark (issue 13): alternates, within one run, four targets on loopback
 #   direct       curl/loadgen -> vsftpd
 #   haproxy      HAProxy 2.6, IPVS-style L4 recipe (control + passive-range frontends, stick on src,
-#                mode tcp, option splice-auto) -> 2 x vsftpd
+#                mode tcp, option splice-auto) -> 2 x vsftpd; the reference of every ratio
+#   haproxy-splice  the same with option splice-request + splice-response (splice-auto does not
+#                splice these transfers in 2.6: see README)
 #   persistence  ftproute example proxy --mode persistence (same recipe, in Java)  -> 2 x vsftpd
 #   rewrite      ftproute example proxy --mode rewrite (reads/rewrites the control channel) -> 2 x vsftpd
 # and prints a markdown table (also written to benchmarks/target/e2e-results.md):
@@ -10,16 +12,16 @@
 #   client source addresses), stalls (transfers or sessions over 60 s), proxy CPU s per GiB moved,
 #   medians over rounds and ratios vs HAProxy measured in the same run. See README.md beside this.
 #
-#   benchmarks/e2e/run-e2e.sh [PROXY_JAR]        full run (3 rounds, 200 MiB, 2,000 sessions)
+#   benchmarks/e2e/run-e2e.sh [PROXY_JAR]        full run (5 rounds, 3 x 200 MiB, 2,000 sessions; ~5 min)
 #   QUICK=1 benchmarks/e2e/run-e2e.sh            smoke run (1 round, 50 MiB, 500 sessions)
 #
 # Environment (defaults in brackets):
 #   PROXY_JAR        the example proxy jar [examples/target/ftproute-examples.jar; built if absent]
 #   BUILD=1          run `mvn -q -B package -DskipTests` first even if the jar exists [0]
 #   PROXY_JAVA_OPTS  JVM options for the proxy [-Xms512m -Xmx512m -XX:+UseParallelGC]
-#   ROUNDS [3|1]  BIG_MIB [200|50]  RETRS per target per round [2|1]  SESSIONS [2000|500]
+#   ROUNDS [5|1]  BIG_MIB [200|50]  RETRS per target per round [3|1]  SESSIONS [2000|500]
 #   WARMUP_SESSIONS [300|100]  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
-#   STALL_SECONDS [60]  TARGETS ["direct haproxy persistence rewrite"]  PORT_BASE [21000]
+#   STALL_SECONDS [60]  TARGETS ["direct haproxy haproxy-splice persistence rewrite"]  PORT_BASE [21000]
 #   REWRITE_PORTS [3000]: size of the rewrite proxy's own passive range (see README: its ports rest
 #                 10 s in quarantine after each use, so N ports lease at most N/10 a second)
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
@@ -32,7 +34,7 @@ QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
   d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=100
 else
-  d_rounds=3 d_big=200 d_retrs=2 d_sessions=2000 d_warm=300
+  d_rounds=5 d_big=200 d_retrs=3 d_sessions=2000 d_warm=300
 fi
 ROUNDS=${ROUNDS:-$d_rounds}
 BIG_MIB=${BIG_MIB:-$d_big}
@@ -42,7 +44,7 @@ WARMUP_SESSIONS=${WARMUP_SESSIONS:-$d_warm}
 CONCURRENCY=${CONCURRENCY:-8}
 SOURCES=${SOURCES:-127.0.0.10-127.0.0.41}
 STALL_SECONDS=${STALL_SECONDS:-60}
-TARGETS=${TARGETS:-direct haproxy persistence rewrite}
+TARGETS=${TARGETS:-direct haproxy haproxy-splice persistence rewrite}
 PORT_BASE=${PORT_BASE:-21000}
 REWRITE_PORTS=${REWRITE_PORTS:-3000}
 PROXY_JAR=${PROXY_JAR:-${1:-$repo/examples/target/ftproute-examples.jar}}
@@ -126,9 +128,10 @@ wait_listen() { # ADDR PORT NAME
 
 # --- ports ---------------------------------------------------------------------------------------
 # Block layout from BASE (all below 32768, the kernel's ephemeral range starts there):
-#   BASE+0 direct control, +1 haproxy, +2 persistence, +3 rewrite proxy, +4 rewrite backends
+#   BASE+0 direct control, +1 haproxy, +2 persistence, +3 rewrite proxy, +4 rewrite backends,
+#   +5 haproxy-splice
 #   passive ranges of 100: +100 direct, +200 haproxy (balancer and its backends),
-#   +300 persistence (balancer and its backends), +500 rewrite backends,
+#   +300 persistence (balancer and its backends), +500 rewrite backends, +600 haproxy-splice,
 #   +1000 .. +1000+REWRITE_PORTS-1 the rewrite proxy's own passive range
 block_free() {
   local base=$1 listening
@@ -142,6 +145,7 @@ until block_free "$base"; do
 done
 P_DIRECT=$base P_HAPROXY=$((base + 1)) P_PERSIST=$((base + 2)) P_REWRITE=$((base + 3)) P_RW_BACK=$((base + 4))
 R_DIRECT=$((base + 100)) R_HAPROXY=$((base + 200)) R_PERSIST=$((base + 300)) R_REWRITE=$((base + 1000)) R_RW_BACK=$((base + 500))
+P_HSPLICE=$((base + 5)) R_HSPLICE=$((base + 600))
 log "ports: block $base-$((base + 1000 + REWRITE_PORTS - 1)); work dir $work"
 
 # --- files ---------------------------------------------------------------------------------------
@@ -180,17 +184,27 @@ if want direct; then
   HOST[direct]=127.0.0.2 PORT[direct]=$P_DIRECT SERVER[direct]="" BACKENDS[direct]=vs_direct
   CMDLINE[direct]="vsftpd $work/vs_direct.conf"
 fi
+haproxy_start() { # TARGET PORT PASV_LO SPLICE_OPTIONS NOTE
+  local t=$1 port=$2 lo=$3 opts=$4 note=$5 v=${1//-/_}
+  vsftpd_start "vs_${v}_1" 127.0.0.2 "$port" "$lo" 127.0.0.1
+  vsftpd_start "vs_${v}_2" 127.0.0.3 "$port" "$lo" 127.0.0.1
+  sed -e "s|@LISTEN@|127.0.0.1|g" -e "s|@PORT@|$port|g" -e "s|@PASV_LO@|$lo|g" \
+    -e "s|@PASV_HI@|$((lo + 99))|g" -e "s|@BACKEND1@|127.0.0.2|g" -e "s|@BACKEND2@|127.0.0.3|g" \
+    -e "s|@SPLICE@|$opts|" -e "s|@SPLICE_NOTE@|$note|" "$here/haproxy.cfg.in" >"$work/$t.cfg"
+  haproxy -c -q -f "$work/$t.cfg" || die "haproxy rejects $work/$t.cfg"
+  start "$v" haproxy -f "$work/$t.cfg" -db
+  wait_listen 127.0.0.1 "$port" "$v"
+  local p="pid_$v"
+  HOST[$t]=127.0.0.1 PORT[$t]=$port SERVER[$t]=${!p} BACKENDS[$t]="vs_${v}_1 vs_${v}_2"
+  CMDLINE[$t]="haproxy -f $work/$t.cfg -db"
+}
 if want haproxy; then
-  vsftpd_start vs_h1 127.0.0.2 "$P_HAPROXY" "$R_HAPROXY" 127.0.0.1
-  vsftpd_start vs_h2 127.0.0.3 "$P_HAPROXY" "$R_HAPROXY" 127.0.0.1
-  sed -e "s|@LISTEN@|127.0.0.1|g" -e "s|@PORT@|$P_HAPROXY|g" -e "s|@PASV_LO@|$R_HAPROXY|g" \
-    -e "s|@PASV_HI@|$((R_HAPROXY + 99))|g" -e "s|@BACKEND1@|127.0.0.2|g" -e "s|@BACKEND2@|127.0.0.3|g" \
-    "$here/haproxy.cfg.in" >"$work/haproxy.cfg"
-  haproxy -c -q -f "$work/haproxy.cfg" || die "haproxy rejects $work/haproxy.cfg"
-  start haproxy haproxy -f "$work/haproxy.cfg" -db
-  wait_listen 127.0.0.1 "$P_HAPROXY" haproxy
-  HOST[haproxy]=127.0.0.1 PORT[haproxy]=$P_HAPROXY SERVER[haproxy]=$pid_haproxy BACKENDS[haproxy]="vs_h1 vs_h2"
-  CMDLINE[haproxy]="haproxy -f $work/haproxy.cfg -db"
+  haproxy_start haproxy "$P_HAPROXY" "$R_HAPROXY" "    option splice-auto" \
+    "the recipe as deployed (HAProxy 2.6 decides when; here it does not splice)"
+fi
+if want haproxy-splice; then
+  haproxy_start haproxy-splice "$P_HSPLICE" "$R_HSPLICE" "    option splice-request\\n    option splice-response" \
+    "always splice, both directions"
 fi
 if want persistence; then
   vsftpd_start vs_p1 127.0.0.2 "$P_PERSIST" "$R_PERSIST" 127.0.0.1

@@ -12,7 +12,7 @@ Rows of RAW_TSV (tab-separated):
 import statistics
 import sys
 
-ORDER = ["direct", "haproxy", "haproxy-splice", "persistence", "rewrite"]
+ORDER = ["direct", "haproxy", "haproxy-splice", "persistence", "rewrite", "proftpd"]
 GIB = 1 << 30
 
 
@@ -57,7 +57,7 @@ def main():
             broken.append((f[1], f[2]))
     rounds = sorted({r for r, _ in list(retr) + list(sess)})
     targets = [t for t in ORDER if any(k[1] == t for k in list(retr) + list(sess))]
-    proxied = {"haproxy", "haproxy-splice", "persistence", "rewrite"}
+    proxied = {"haproxy", "haproxy-splice", "persistence", "rewrite", "proftpd"}
 
     def per_round(r, t):
         rs = retr.get((r, t), [])

@@ -5,6 +5,8 @@
 #                mode tcp, option splice-auto) -> 2 x vsftpd; the reference of every ratio
 #   haproxy-splice  the same with option splice-request + splice-response (splice-auto does not
 #                splice these transfers in 2.6: see README)
+#   proftpd      ProFTPD 1.3.8 + mod_proxy 0.9.2 reverse proxy (Debian packages unpacked, not
+#                installed) -> 2 x vsftpd; fewer sessions (PROFTPD_SESSIONS): it is slow
 #   persistence  ftproute example proxy --mode persistence (same recipe, in Java)  -> 2 x vsftpd
 #   rewrite      ftproute example proxy --mode rewrite (reads/rewrites the control channel) -> 2 x vsftpd
 # and prints a markdown table (also written to benchmarks/target/e2e-results.md):
@@ -21,7 +23,8 @@
 #   PROXY_JAVA_OPTS  JVM options for the proxy [-Xms512m -Xmx512m -XX:+UseParallelGC]
 #   ROUNDS [5|1]  BIG_MIB [200|50]  RETRS per target per round [3|1]  SESSIONS [2000|500]
 #   WARMUP_SESSIONS [300|100]  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
-#   STALL_SECONDS [60]  TARGETS ["direct haproxy haproxy-splice persistence rewrite"]  PORT_BASE [21000]
+#   STALL_SECONDS [60]  TARGETS ["direct haproxy haproxy-splice persistence rewrite proftpd"]
+#   PORT_BASE [21000]  PROFTPD_SESSIONS [500|200]
 #   REWRITE_PORTS [3000]: size of the rewrite proxy's own passive range (see README: its ports rest
 #                 10 s in quarantine after each use, so N ports lease at most N/10 a second)
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
@@ -32,19 +35,20 @@ repo=$(cd "$here/../.." && pwd)
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
-  d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=100
+  d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=100 d_pf_sessions=200
 else
-  d_rounds=5 d_big=200 d_retrs=3 d_sessions=2000 d_warm=300
+  d_rounds=5 d_big=200 d_retrs=3 d_sessions=2000 d_warm=300 d_pf_sessions=500
 fi
 ROUNDS=${ROUNDS:-$d_rounds}
 BIG_MIB=${BIG_MIB:-$d_big}
 RETRS=${RETRS:-$d_retrs}
 SESSIONS=${SESSIONS:-$d_sessions}
+PROFTPD_SESSIONS=${PROFTPD_SESSIONS:-$d_pf_sessions}
 WARMUP_SESSIONS=${WARMUP_SESSIONS:-$d_warm}
 CONCURRENCY=${CONCURRENCY:-8}
 SOURCES=${SOURCES:-127.0.0.10-127.0.0.41}
 STALL_SECONDS=${STALL_SECONDS:-60}
-TARGETS=${TARGETS:-direct haproxy haproxy-splice persistence rewrite}
+TARGETS=${TARGETS:-direct haproxy haproxy-splice persistence rewrite proftpd}
 PORT_BASE=${PORT_BASE:-21000}
 REWRITE_PORTS=${REWRITE_PORTS:-3000}
 PROXY_JAR=${PROXY_JAR:-${1:-$repo/examples/target/ftproute-examples.jar}}
@@ -58,6 +62,11 @@ log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # --- tools ---------------------------------------------------------------------------------------
+apt_updated=0
+apt_install() {
+  if ((!apt_updated)); then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
 need=()
 command -v vsftpd >/dev/null 2>&1 || [[ -x /usr/sbin/vsftpd ]] || need+=(vsftpd)
 command -v haproxy >/dev/null 2>&1 || [[ -x /usr/sbin/haproxy ]] || need+=(haproxy)
@@ -65,8 +74,7 @@ command -v ss >/dev/null 2>&1 || need+=(iproute2)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  apt_install "${need[@]}"
 fi
 export PATH=$PATH:/usr/sbin:/sbin
 command -v python3 >/dev/null || die "python3 is needed for the load generator"
@@ -132,6 +140,7 @@ wait_listen() { # ADDR PORT NAME
 #   +5 haproxy-splice
 #   passive ranges of 100: +100 direct, +200 haproxy (balancer and its backends),
 #   +300 persistence (balancer and its backends), +500 rewrite backends, +600 haproxy-splice,
+#   +6 proftpd, +7 its backends; +700 proftpd's own passive range, +800 its backends';
 #   +1000 .. +1000+REWRITE_PORTS-1 the rewrite proxy's own passive range
 block_free() {
   local base=$1 listening
@@ -146,6 +155,7 @@ done
 P_DIRECT=$base P_HAPROXY=$((base + 1)) P_PERSIST=$((base + 2)) P_REWRITE=$((base + 3)) P_RW_BACK=$((base + 4))
 R_DIRECT=$((base + 100)) R_HAPROXY=$((base + 200)) R_PERSIST=$((base + 300)) R_REWRITE=$((base + 1000)) R_RW_BACK=$((base + 500))
 P_HSPLICE=$((base + 5)) R_HSPLICE=$((base + 600))
+P_PROFTPD=$((base + 6)) P_PF_BACK=$((base + 7)) R_PROFTPD=$((base + 700)) R_PF_BACK=$((base + 800))
 log "ports: block $base-$((base + 1000 + REWRITE_PORTS - 1)); work dir $work"
 
 # --- files ---------------------------------------------------------------------------------------
@@ -178,7 +188,7 @@ want() { [[ " $TARGETS " == *" $1 "* ]]; }
 java_cmd=(java $PROXY_JAVA_OPTS -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
   -Dorg.slf4j.simpleLogger.log.io.github.ftproute=warn -jar "$PROXY_JAR" proxy)
 
-declare -A HOST PORT SERVER BACKENDS CMDLINE
+declare -A HOST PORT SERVER BACKENDS CMDLINE KIDS
 if want direct; then
   vsftpd_start vs_direct 127.0.0.2 "$P_DIRECT" "$R_DIRECT" -
   HOST[direct]=127.0.0.2 PORT[direct]=$P_DIRECT SERVER[direct]="" BACKENDS[direct]=vs_direct
@@ -227,6 +237,53 @@ if want rewrite; then
   BACKENDS[rewrite]="vs_r1 vs_r2" CMDLINE[rewrite]="${java_cmd[*]} ${args[*]}"
 fi
 
+# ProFTPD + mod_proxy: proftpd-core conflicts with vsftpd (both provide ftp-server), so the two
+# packages are downloaded with `apt-get download` and unpacked into benchmarks/target/e2e-proftpd
+# (kept for the next run), never installed; their shared-library dependencies are installed.
+pf_cache=$repo/benchmarks/target/e2e-proftpd
+pf_preload="/usr/lib/x86_64-linux-gnu/libssl.so.3 /usr/lib/x86_64-linux-gnu/libcrypto.so.3"
+proftpd_prepare() {
+  local bin=$pf_cache/root/usr/sbin/proftpd mod=$pf_cache/root/usr/lib/proftpd/mod_proxy.so
+  if [[ ! -x "$bin" || ! -f "$mod" ]]; then
+    log "unpacking proftpd-core and proftpd-mod-proxy into $pf_cache"
+    mkdir -p "$pf_cache/debs" && chmod 777 "$pf_cache/debs" || return 1
+    if ! (cd "$pf_cache/debs" && apt-get download -q proftpd-core proftpd-mod-proxy >/dev/null 2>&1); then
+      apt-get update -qq && apt_updated=1 || return 1
+      (cd "$pf_cache/debs" && apt-get download -q proftpd-core proftpd-mod-proxy >/dev/null 2>&1) || return 1
+    fi
+    local deb
+    for deb in "$pf_cache"/debs/*.deb; do dpkg-deb -x "$deb" "$pf_cache/root" || return 1; done
+  fi
+  if ldd "$bin" "$mod" | grep -q 'not found'; then
+    log "installing proftpd's libraries"
+    apt_install libhiredis0.14 libmemcached11 libmemcachedutil2 libsodium23 libsqlite3-0 libidn2-0 \
+      libcap2 libacl1 libpcre2-posix3 libssl3 || return 1
+  fi
+  [[ -f "${pf_preload%% *}" && -f "${pf_preload##* }" ]] || return 1
+  ldd "$bin" "$mod" | grep -q 'not found' && return 1
+  return 0
+}
+if want proftpd; then
+  if proftpd_prepare; then
+    vsftpd_start vs_pf_1 127.0.0.2 "$P_PF_BACK" "$R_PF_BACK" -
+    vsftpd_start vs_pf_2 127.0.0.3 "$P_PF_BACK" "$R_PF_BACK" -
+    mkdir -p "$work/proftpd-tables"
+    sed -e "s|@LISTEN@|127.0.0.1|g" -e "s|@PORT@|$P_PROFTPD|g" -e "s|@PASV_LO@|$R_PROFTPD|g" \
+      -e "s|@PASV_HI@|$((R_PROFTPD + 99))|g" -e "s|@WORK@|$work|g" -e "s|@MODULES@|$pf_cache/root/usr/lib/proftpd|g" \
+      -e "s|@BACKEND1@|127.0.0.2|g" -e "s|@BACKEND2@|127.0.0.3|g" -e "s|@BACKEND_PORT@|$P_PF_BACK|g" \
+      "$here/proftpd.conf.in" >"$work/proftpd.conf"
+    start proftpd env LD_PRELOAD="$pf_preload" "$pf_cache/root/usr/sbin/proftpd" -n -c "$work/proftpd.conf"
+    wait_listen 127.0.0.1 "$P_PROFTPD" proftpd
+    HOST[proftpd]=127.0.0.1 PORT[proftpd]=$P_PROFTPD SERVER[proftpd]=$pid_proftpd KIDS[proftpd]=1
+    BACKENDS[proftpd]="vs_pf_1 vs_pf_2"
+    CMDLINE[proftpd]="LD_PRELOAD='$pf_preload' proftpd -n -c $work/proftpd.conf"
+  else
+    log "ProFTPD mod_proxy could not be set up; left out"
+    TARGETS=${TARGETS//proftpd/}
+    printf 'broken\tproftpd\tcould not unpack or run the Debian packages\n' >>"$work/broken.tsv"
+  fi
+fi
+
 # --- measurements --------------------------------------------------------------------------------
 clk_tck=$(getconf CLK_TCK)
 # cpu_ticks PID [children]: utime+stime of PID, plus cutime+cstime (reaped children: vsftpd's
@@ -238,7 +295,8 @@ cpu_ticks() {
   read -r -a f <<<"$stat"
   if [[ -n "${2:-}" ]]; then echo $((f[11] + f[12] + f[13] + f[14])); else echo $((f[11] + f[12])); fi
 }
-server_ticks() { [[ -n "${SERVER[$1]}" ]] && cpu_ticks "${SERVER[$1]}" || echo 0; }
+# The balancer's CPU; for ProFTPD (a process per session) including its reaped session processes.
+server_ticks() { [[ -n "${SERVER[$1]}" ]] && cpu_ticks "${SERVER[$1]}" ${KIDS[$1]:-} || echo 0; }
 backend_ticks() {
   local sum=0 b p
   for b in ${BACKENDS[$1]}; do p="pid_$b"; sum=$((sum + $(cpu_ticks "${!p}" children))); done
@@ -246,7 +304,8 @@ backend_ticks() {
 }
 
 raw=$work/raw.tsv
-: >"$raw"
+cat "$work/broken.tsv" >"$raw" 2>/dev/null || : >"$raw"
+nsessions() { if [[ "$1" == proftpd ]]; then echo "$PROFTPD_SESSIONS"; else echo "$SESSIONS"; fi; }
 
 # retr TARGET: one big RETR with curl over EPSV; prints "mib_s bytes seconds rc".
 retr() {
@@ -286,7 +345,7 @@ done
 log "warm-up (not counted): one big RETR and $WARMUP_SESSIONS sessions per target"
 for t in "${active[@]}"; do
   read -r mib _ secs rc <<<"$(retr "$t")"
-  w=$(sessions "$t" "$WARMUP_SESSIONS")
+  w=$(sessions "$t" "$((WARMUP_SESSIONS < $(nsessions "$t") ? WARMUP_SESSIONS : $(nsessions "$t") / 4))")
   log "  warm-up $t: $mib MiB/s (curl rc $rc, ${secs}s), $(json "$w" sessions_per_s) sessions/s, $(json "$w" failed) failed"
 done
 
@@ -311,7 +370,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     printf 'cpu\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$(((p1 - p0)))" "$(((b1 - b0)))" "$bytes" >>"$raw"
 
     p0=$(server_ticks "$t")
-    s=$(sessions "$t" "$SESSIONS")
+    s=$(sessions "$t" "$(nsessions "$t")")
     p1=$(server_ticks "$t")
     printf 'sess\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "$t" "$(json "$s" ok)" "$(json "$s" failed)" \
       "$(json "$s" stalls)" "$(json "$s" sessions_per_s)" "$(json "$s" p50_ms)" "$(json "$s" p99_ms)" \
@@ -330,7 +389,7 @@ mkdir -p "$(dirname "$OUT")"
     "$(haproxy -v | head -1 | cut -d' ' -f1-3), vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null || echo '?'), curl $(curl --version | head -1 | cut -d' ' -f2)."
   echo "Proxy: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?') $(basename "$PROXY_JAR"), JVM options: $PROXY_JAVA_OPTS."
   echo "Rounds: $ROUNDS; per target and round: $RETRS x ${BIG_MIB} MiB RETR (curl, EPSV), $SESSIONS sessions" \
-    "(login, RETR ${SMALL_BYTES} B, QUIT; $CONCURRENCY at a time from $SOURCES); stall = over ${STALL_SECONDS} s."
+    "(ProFTPD: $PROFTPD_SESSIONS) (login, RETR ${SMALL_BYTES} B, QUIT; $CONCURRENCY at a time from $SOURCES); stall = over ${STALL_SECONDS} s."
   echo "Passive ranges: 100 ports each, except the rewrite proxy's own: $REWRITE_PORTS ports."
   echo
   python3 "$here/report.py" "$raw" "$clk_tck" "$BIG_BYTES"

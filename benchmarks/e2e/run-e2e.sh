@@ -307,12 +307,31 @@ raw=$work/raw.tsv
 cat "$work/broken.tsv" >"$raw" 2>/dev/null || : >"$raw"
 nsessions() { if [[ "$1" == proftpd ]]; then echo "$PROFTPD_SESSIONS"; else echo "$SESSIONS"; fi; }
 
-# retr TARGET: one big RETR with curl over EPSV; prints "mib_s bytes seconds rc".
+# retr TARGET: one big RETR with curl over EPSV; prints "mib_s bytes seconds rc". A transfer still
+# running after STALL_PROBE seconds gets a snapshot of every loopback TCP socket (ss -tnpi: queues,
+# windows, owners) in benchmarks/target/e2e-stalls/, to show where its bytes wait.
+STALL_PROBE=${STALL_PROBE:-10}
+stall_dir=$(dirname "$OUT")/e2e-stalls
 retr() {
-  local t=$1 out rc=0
-  out=$(curl -s -o /dev/null --ftp-pasv --connect-timeout 10 --max-time "$STALL_SECONDS" \
+  local t=$1 out rc=0 cpid ticks=0
+  curl -s -o /dev/null --ftp-pasv --connect-timeout 10 --max-time "$STALL_SECONDS" \
     -w '%{speed_download} %{size_download} %{time_total}' \
-    "ftp://anonymous:bench@${HOST[$t]}:${PORT[$t]}/big.bin") || rc=$?
+    "ftp://anonymous:bench@${HOST[$t]}:${PORT[$t]}/big.bin" >"$work/curl.out" &
+  cpid=$!
+  while kill -0 "$cpid" 2>/dev/null; do
+    sleep 0.1
+    ticks=$((ticks + 1))
+    if ((ticks == STALL_PROBE * 10)); then
+      mkdir -p "$stall_dir"
+      local snap
+      snap=$stall_dir/$(date +%Y%m%d-%H%M%S)-$t.txt
+      { echo "# $t: RETR of big.bin still running after ${STALL_PROBE}s; ports: control ${PORT[$t]}"
+        ss -tnpi; } >"$snap" 2>&1
+      log "  $t: RETR still running after ${STALL_PROBE}s; sockets in $snap"
+    fi
+  done
+  wait "$cpid" || rc=$?
+  out=$(cat "$work/curl.out")
   read -r speed size secs <<<"${out:-0 0 0}"
   awk -v s="$speed" -v b="$size" -v t="$secs" -v rc="$rc" 'BEGIN {printf "%.1f %d %.3f %d\n", s / 1048576, b, t, rc}'
 }
@@ -387,7 +406,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(uname -r)), $(java -version 2>&1 | head -1)," \
     "$(haproxy -v | head -1 | cut -d' ' -f1-3), vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null || echo '?'), curl $(curl --version | head -1 | cut -d' ' -f2)."
-  echo "Proxy: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?') $(basename "$PROXY_JAR"), JVM options: $PROXY_JAVA_OPTS."
+  echo "Proxy: $PROXY_JAR (built $(date -u -r "$PROXY_JAR" '+%Y-%m-%d %H:%M UTC'), work tree at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')), JVM options: $PROXY_JAVA_OPTS."
   echo "Rounds: $ROUNDS; per target and round: $RETRS x ${BIG_MIB} MiB RETR (curl, EPSV), $SESSIONS sessions" \
     "(ProFTPD: $PROFTPD_SESSIONS) (login, RETR ${SMALL_BYTES} B, QUIT; $CONCURRENCY at a time from $SOURCES); stall = over ${STALL_SECONDS} s."
   echo "Passive ranges: 100 ports each, except the rewrite proxy's own: $REWRITE_PORTS ports."

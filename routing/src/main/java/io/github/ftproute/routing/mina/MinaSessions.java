@@ -19,8 +19,15 @@ final class MinaSessions {
     session.getConfig().setIdleTime(idle, idleSeconds);
   }
 
-  /** A data connection: reads in {@code bufferBytes} chunks from the start (MINA starts at 2 KiB). */
+  /**
+   * A spliced connection: TCP_NODELAY (the last short segment of a transfer, or of a spliced control
+   * reply, must not wait for a delayed ACK), and reads in {@code bufferBytes} chunks from the start
+   * (MINA starts at 2 KiB and grows only as reads fill it).
+   */
   static void configureData(IoSession session, int bufferBytes) {
+    if (session.getConfig() instanceof SocketSessionConfig socket) {
+      socket.setTcpNoDelay(true);
+    }
     session.getConfig().setMinReadBufferSize(bufferBytes);
     session.getConfig().setReadBufferSize(bufferBytes);
     session.getConfig().setMaxReadBufferSize(bufferBytes);

@@ -204,22 +204,39 @@ final class Vsftpd implements AutoCloseable {
     return process.pid();
   }
 
+  /** Returns the session processes vsftpd has forked, one (or two) per open control connection. */
+  List<ProcessHandle> sessionProcesses() {
+    return process.descendants().toList();
+  }
+
   /** Stops the listening process ({@code kill -STOP}): connections queue in its backlog, unanswered. */
   void suspend() {
-    signal("-STOP");
+    signal("-STOP", List.of(process.toHandle()));
   }
 
   /** Lets a suspended listener run again ({@code kill -CONT}). */
   void resume() {
-    signal("-CONT");
+    signal("-CONT", List.of(process.toHandle()));
   }
 
-  private void signal(String signal) {
+  /** Stops the given session processes ({@code kill -STOP}): their sessions fall silent. */
+  void suspend(List<ProcessHandle> sessions) {
+    signal("-STOP", sessions);
+  }
+
+  /** Lets suspended session processes run again ({@code kill -CONT}). */
+  void resume(List<ProcessHandle> sessions) {
+    signal("-CONT", sessions);
+  }
+
+  private static void signal(String signal, List<ProcessHandle> targets) {
+    List<String> command = new java.util.ArrayList<>(List.of("kill", signal));
+    targets.forEach(p -> command.add(Long.toString(p.pid())));
     try {
-      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      Process kill = new ProcessBuilder(command).inheritIO().start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         kill.destroyForcibly();
-        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        throw new IllegalStateException(String.join(" ", command) + " failed");
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -231,12 +248,12 @@ final class Vsftpd implements AutoCloseable {
 
   private void kill() {
     List<ProcessHandle> children = process.descendants().toList();
-    if (process.isAlive()) {
-      try {
-        resume(); // a test may have stopped it; SIGKILL needs no CONT, but leave nothing stopped behind
-      } catch (RuntimeException e) {
-        // it exited meanwhile
-      }
+    List<ProcessHandle> all = new java.util.ArrayList<>(children);
+    all.add(process.toHandle());
+    try {
+      signal("-CONT", all.stream().filter(ProcessHandle::isAlive).toList()); // leave nothing stopped
+    } catch (RuntimeException e) {
+      // one exited meanwhile; SIGKILL below needs no CONT anyway
     }
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);

@@ -121,6 +121,7 @@ final class Vsftpd implements AutoCloseable {
         "anon_root=" + root,
         "write_enable=YES",
         "anon_upload_enable=YES",
+        "anon_umask=022",
         "anon_mkdir_write_enable=NO",
         "anon_other_write_enable=NO",
         "pasv_enable=YES",

@@ -13,27 +13,52 @@ import org.jspecify.annotations.Nullable;
  * splice is installed in the connect's initializer, before the target's first byte can arrive, and
  * {@code onFinish} runs exactly once: when the splice has delivered everything, or when the link
  * fails before it began.
+ *
+ * <p><b>The end of an FTP transfer.</b> The splice passes half-closes through, which is right for
+ * a connection the transport does not read (persistence mode). On an FTP data connection, though,
+ * the server's end of input ends the transfer (RFC 959 stream mode: the sender closes to mark the
+ * end of the file; a receiving server closes after the client's end of file): the client's side is
+ * then closed as soon as everything queued for it is written. Waiting for the client to close its
+ * side first could wait forever, since a client may well keep its data connection open until it has
+ * read the final reply, and the session holds that reply until the data connection is finished. The
+ * client's own end of input is passed on as a half-close, as before.
  */
 final class DataLink implements Endpoint {
+  /** Which side of a link is an FTP server's data connection. */
+  enum ServerSide {
+    /** Neither: not an FTP data connection (persistence mode); half-closes pass through. */
+    NONE,
+    /** The accepted connection (active mode: the backend connected to the proxy's data port). */
+    ACCEPTED,
+    /** The connection to the target (passive mode: the proxy connected to the backend's data port). */
+    TARGET
+  }
+
   private final MinaTransport transport;
   private final IoSession accepted;
+  private final ServerSide serverSide;
   private final Runnable onFinish;
   private @Nullable Splice splice;
+  private @Nullable Endpoint acceptedEnd;
   private boolean closedEarly;
   private boolean finished;
 
-  private DataLink(MinaTransport transport, IoSession accepted, Runnable onFinish) {
+  private DataLink(MinaTransport transport, IoSession accepted, ServerSide serverSide, Runnable onFinish) {
     this.transport = transport;
     this.accepted = accepted;
+    this.serverSide = serverSide;
     this.onFinish = onFinish;
   }
 
-  /** Suspends {@code accepted}, connects to {@code target} from {@code localBind}, and splices the two. */
+  /**
+   * Suspends {@code accepted}, connects to {@code target} from {@code localBind}, and splices the two;
+   * {@code serverSide} names the FTP server's side, whose end of input ends the link.
+   */
   static DataLink connect(MinaTransport transport, IoSession accepted, InetSocketAddress target,
-      @Nullable InetAddress localBind, Runnable onFinish) {
+      @Nullable InetAddress localBind, ServerSide serverSide, Runnable onFinish) {
     accepted.suspendRead();
     MinaSessions.configureData(accepted, transport.config().dataBufferBytes());
-    DataLink link = new DataLink(transport, accepted, onFinish);
+    DataLink link = new DataLink(transport, accepted, serverSide, onFinish);
     ConnectFuture connect = transport.connect(target, localBind, link::connected);
     connect.addListener(future -> {
       if (!((ConnectFuture) future).isConnected()) {
@@ -46,6 +71,7 @@ final class DataLink implements Endpoint {
   private void connected(IoSession peer) {
     MinaSessions.configureData(peer, transport.config().dataBufferBytes());
     Splice created;
+    Endpoint createdEnd;
     synchronized (this) {
       if (closedEarly) {
         TransportHandler.attach(peer, ClosingEnd.INSTANCE);
@@ -55,10 +81,16 @@ final class DataLink implements Endpoint {
       created = new Splice(new MinaSide(accepted), new MinaSide(peer), transport.config().spliceHighWater(),
           transport.config().spliceLowWater(), this::finish);
       splice = created;
+      createdEnd = end(created, 0, accepted, peer, serverSide == ServerSide.ACCEPTED);
+      acceptedEnd = createdEnd;
     }
-    TransportHandler.attach(peer, new SplicedEnd(created, 1));
-    TransportHandler.attach(accepted, new SplicedEnd(created, 0));
+    TransportHandler.attach(peer, end(created, 1, peer, accepted, serverSide == ServerSide.TARGET));
+    TransportHandler.attach(accepted, createdEnd);
     MinaSide.resumeAndWake(accepted);
+  }
+
+  private static Endpoint end(Splice splice, int side, IoSession self, IoSession other, boolean server) {
+    return server ? new ServerEnd(splice, side, self, other) : new SplicedEnd(splice, side);
   }
 
   private void finish() {
@@ -89,9 +121,12 @@ final class DataLink implements Endpoint {
 
   @Override
   public void inputClosed(IoSession session) {
-    Splice current = current();
-    if (current != null) {
-      current.inputClosed(0);
+    Endpoint end;
+    synchronized (this) {
+      end = acceptedEnd;
+    }
+    if (end != null) {
+      end.inputClosed(session);
     } else {
       session.closeNow();
     }
@@ -113,6 +148,34 @@ final class DataLink implements Endpoint {
 
   private synchronized @Nullable Splice current() {
     return splice;
+  }
+
+  /**
+   * The FTP server's side of a data connection: its end of input is the end of the transfer, so
+   * both sides close once everything queued is written.
+   */
+  record ServerEnd(Splice splice, int side, IoSession self, IoSession other) implements Endpoint {
+    @Override
+    public void received(IoSession session, IoBuffer buffer) {
+      splice.received(side, buffer);
+    }
+
+    @Override
+    public void sent(IoSession session) {
+      splice.sent(side);
+    }
+
+    @Override
+    public void inputClosed(IoSession session) {
+      splice.inputClosed(side); // the FIN goes on after the queued bytes
+      other.closeOnFlush(); // then the connection closes: the client need not close first
+      self.closeOnFlush();
+    }
+
+    @Override
+    public void closed(IoSession session) {
+      splice.closed(side);
+    }
   }
 
   /** The endpoint of a connection that is only being closed. */

@@ -205,9 +205,10 @@ public final class MinaTransport implements AutoCloseable {
     }
     // passive: toward the backend, from the backend-side address; active: toward the client, from
     // the address the client dialled, so the client sees its data come from where it connected
-    InetAddress from = admitted.connection().purpose() == LeasePurpose.PASSIVE ? config.backendSource()
-        : relay.clientFacingAddress().getAddress();
-    return DataLink.connect(this, session, admitted.target(), from, () -> relay.dataFinished(admitted.connection()));
+    boolean passive = admitted.connection().purpose() == LeasePurpose.PASSIVE;
+    InetAddress from = passive ? config.backendSource() : relay.clientFacingAddress().getAddress();
+    return DataLink.connect(this, session, admitted.target(), from,
+        passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED, () -> relay.dataFinished(admitted.connection()));
   }
 
   private @Nullable Endpoint persistent(FtpSessionRouter r, IoSession session, int localPort) {
@@ -225,7 +226,7 @@ public final class MinaTransport implements AutoCloseable {
       MinaSessions.configureControl(session, 0, IdleStatus.READER_IDLE); // unread: no FTP deadlines apply
       persistentSessions.incrementAndGet();
     }
-    return DataLink.connect(this, session, routed.target(), config.backendSource(), () -> {
+    return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, () -> {
       routed.connection().close();
       if (control) {
         persistentSessions.decrementAndGet();

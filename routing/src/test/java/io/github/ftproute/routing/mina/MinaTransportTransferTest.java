@@ -3,6 +3,7 @@ package io.github.ftproute.routing.mina;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.ftproute.routing.affinity.BackendPool;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.commons.net.ftp.FTPClient;
@@ -57,7 +58,7 @@ final class MinaTransportTransferTest {
     FTPClient ftp = FtpClients.login(proxy.address(), client, mode);
     try {
       FtpClients.upload(ftp, file, Payload.stream(seed, SIZE), mode);
-      assertThat(Payload.sha256(java.nio.file.Files.readAllBytes(server.home().resolve(file))))
+      assertThat(Payload.sha256(Files.readAllBytes(server.home().resolve(file))))
           .as("the file the backend stored").isEqualTo(Payload.sha256(seed, SIZE));
 
       Payload.Sink downloaded = new Payload.Sink();

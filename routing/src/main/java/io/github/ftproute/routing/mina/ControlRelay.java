@@ -14,6 +14,7 @@ import io.github.ftproute.routing.ReplyDecision;
 import io.github.ftproute.routing.SessionOpening;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
@@ -56,6 +57,8 @@ final class ControlRelay implements Endpoint {
   private boolean backendGone;
   private boolean backendShutdownPending;
   private boolean closed;
+  private boolean dataEverFinished;
+  private long lastDataFinishedNanos; // router ticker time, valid when dataEverFinished
 
   ControlRelay(MinaTransport transport, IoSession client) {
     this.transport = transport;
@@ -315,6 +318,8 @@ final class ControlRelay implements Endpoint {
    */
   synchronized void dataFinished(DataConnection connection) {
     write(connection.close());
+    dataEverFinished = true;
+    lastDataFinishedNanos = transport.router().ticker().read();
     FtpSession current = session;
     if (backendGone && current != null && !current.isTransferring()) {
       client.closeOnFlush();
@@ -329,6 +334,10 @@ final class ControlRelay implements Endpoint {
         return; // a long transfer is moving: the control connection is not idle
       }
       if (s == client) {
+        if (dataEverFinished && transport.router().ticker().read() - lastDataFinishedNanos
+            < TimeUnit.SECONDS.toNanos(transport.config().controlIdleTimeoutSeconds())) {
+          return; // idle since before a transfer that just ended: the client was busy with it
+        }
         fail("Timeout: closing control connection");
       } else if (awaitingReply) {
         fail("Service not available: the server did not answer in time");

@@ -94,6 +94,9 @@ public final class MinaTransport implements AutoCloseable {
     TransportHandler accepting = new TransportHandler(this::accept);
     acceptor.setHandler(accepting);
     acceptor.setReuseAddress(true);
+    // MINA closes every session when the last bound address goes; a drain unbinds the control
+    // addresses while sessions go on, and close() closes the sessions itself
+    acceptor.setCloseOnDeactivation(false);
     connector.setHandler(new TransportHandler(session -> null));
     connector.setConnectTimeoutMillis(config.backendTimeoutSeconds() * 1000L);
   }

@@ -25,8 +25,8 @@
 #   WARMUP_SESSIONS [300|100]  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
 #   STALL_SECONDS [60]  TARGETS ["direct haproxy haproxy-splice persistence rewrite proftpd"]
 #   PORT_BASE [21000]  PROFTPD_SESSIONS [500|200]
-#   REWRITE_PORTS [3000]: size of the rewrite proxy's own passive range (see README: its ports rest
-#                 10 s in quarantine after each use, so N ports lease at most N/10 a second)
+#   REWRITE_PORTS [1000]: size of the rewrite proxy's own passive range (a port that carried a
+#                 connection rests 10 s for that client only, so the range does not cap the rate)
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
 set -euo pipefail
 

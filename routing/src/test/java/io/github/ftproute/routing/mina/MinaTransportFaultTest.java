@@ -136,15 +136,16 @@ final class MinaTransportFaultTest {
    */
   @Test
   void idleEventJustAfterLongTransfer_isNotATimeout() throws Exception {
-    int size = 1 << 20;
+    int size = 24 << 20; // far more than the kernel buffers, so the proxy is transferring nearly throughout
     try (FtpServerBackend server = FtpServerBackend.start("slow-b").withFile("slow.bin", Payload.stream(8, size));
         ProxyRig proxy = ProxyRig.start(BackendPool.of(server.backend()), ProxyRig.noProbes(b -> b
             .backendTimeout(Duration.ofSeconds(5)).controlIdleTimeout(Duration.ofSeconds(1))))) {
       FTPClient ftp = FtpClients.login(proxy.address(), "127.0.0.38", FtpClients.Mode.PASV);
+      ftp.setReceiveBufferSize(64 * 1024); // no autotuned 32 MiB buffer that would take the whole file
       try {
         long start = System.nanoTime();
-        // 32 pauses of 50 ms: longer than the idle timeout, with nothing read on the control connection
-        FtpClients.download(ftp, "slow.bin", Throttled.output(new Payload.Sink(), 32 * 1024, 50),
+        // 96 pauses of 16 ms: longer than the idle timeout, with nothing read on the control connection
+        FtpClients.download(ftp, "slow.bin", Throttled.output(new Payload.Sink(), 256 * 1024, 16),
             FtpClients.Mode.PASV);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(1));
         IoSession control = proxy.acceptor.getManagedSessions().values().stream()

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.mina.core.session.IoSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +26,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 final class MinaTransportReplyOrderTest {
-  private static final int SIZE = 512 * 1024;
+  private static final int SIZE = 24 << 20;
+  private static final int CLIENT_RECEIVE_BUFFER = 64 * 1024;
+
+  /**
+   * The most bytes that can still be on their way to the client once the proxy has written the
+   * last one and closed: the proxy socket's send buffer (at most the kernel's tcp_wmem maximum) and
+   * the client's fixed receive buffer (which the kernel doubles), plus slack for one read.
+   */
+  private static long inFlightBound() throws java.io.IOException {
+    String[] wmem = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).get(0)
+        .trim().split("\\s+");
+    return Long.parseLong(wmem[2]) + 2L * CLIENT_RECEIVE_BUFFER + 256 * 1024;
+  }
 
   private FtpServerBackend server;
   private ProxyRig proxy;
@@ -52,38 +65,40 @@ final class MinaTransportReplyOrderTest {
   }
 
   @Test
-  void slowDownload_226ArrivesOnlyAfterTheLastDataByte() throws Exception {
+  void slowDownload_226HeldUntilTheProxyHasWrittenTheLastByteAndClosed() throws Exception {
     try (RawFtpClient client = RawFtpClient.connect(proxy.address(), "127.0.0.40")) {
       client.login();
-      Socket data = client.passiveData();
+      Socket data = client.passiveData(CLIENT_RECEIVE_BUFFER);
       client.send("RETR file.bin");
       assertThat(client.readReply()).startsWith("150");
       FtpSession session = session("127.0.0.40");
-      AtomicBoolean eof = new AtomicBoolean();
+      AtomicLong readSoFar = new AtomicLong();
       AtomicInteger mostHeld = new AtomicInteger();
       Payload.Sink sink = new Payload.Sink();
       CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
         try (Socket d = data; InputStream in = d.getInputStream()) {
-          byte[] chunk = new byte[16 * 1024];
+          byte[] chunk = new byte[64 * 1024];
           for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
             sink.write(chunk, 0, n);
+            readSoFar.addAndGet(n);
             mostHeld.accumulateAndGet(session.heldReplies(), Math::max);
-            Throttled.pause(40); // 32 reads of 16 KiB: about 1.3 s
+            Throttled.pause(4); // about 16 MB/s: the backend is done long before the client
           }
-          eof.set(true); // the client has read the last byte; only now does it close its socket
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
       String reply = client.readReply(); // the control connection is read at once, not after the data
-      boolean dataDoneWhen226Arrived = eof.get();
-      reader.get(20, TimeUnit.SECONDS);
+      long unreadWhen226Arrived = SIZE - readSoFar.get();
+      reader.get(30, TimeUnit.SECONDS);
       assertThat(reply).startsWith("226");
-      assertThat(dataDoneWhen226Arrived).as("the data socket was at EOF when the 226 was read").isTrue();
       assertThat(sink.count()).isEqualTo(SIZE);
       assertThat(sink.sha256()).isEqualTo(Payload.sha256(3, SIZE));
       assertThat(mostHeld.get()).as("the backend's 226 came before the client had read everything, and was held")
           .isEqualTo(1);
+      // Without the hold the 226 would arrive with nearly all 24 MiB unread; with it, only what the
+      // kernel buffers between the proxy's closed socket and the client can still be on its way.
+      assertThat(unreadWhen226Arrived).isLessThanOrEqualTo(inFlightBound());
       client.expect("QUIT", "221");
     }
   }
@@ -92,44 +107,41 @@ final class MinaTransportReplyOrderTest {
   void repliesAfterTheHeld226_keepTheirOrder() throws Exception {
     try (RawFtpClient client = RawFtpClient.connect(proxy.address(), "127.0.0.41")) {
       client.login();
-      Socket data = client.passiveData();
+      Socket data = client.passiveData(CLIENT_RECEIVE_BUFFER);
       // pipelined: RETR, then NOOP before the transfer is over; NOOP's 200 must wait behind the 226
       client.send("RETR file.bin");
       client.send("NOOP");
       assertThat(client.readReply()).startsWith("150");
-      AtomicBoolean eof = new AtomicBoolean();
+      AtomicLong readSoFar = new AtomicLong();
       CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
         try (Socket d = data; InputStream in = d.getInputStream()) {
           Payload.Sink sink = new Payload.Sink();
-          byte[] chunk = new byte[16 * 1024];
+          byte[] chunk = new byte[64 * 1024];
           for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
             sink.write(chunk, 0, n);
-            Throttled.pause(20);
+            readSoFar.addAndGet(n);
+            Throttled.pause(4);
           }
-          eof.set(true);
           return sink.count();
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
       String first = client.readReply();
-      boolean dataDone = eof.get();
+      long unread = SIZE - readSoFar.get();
       String second = client.readReply();
-      assertThat(reader.get(20, TimeUnit.SECONDS)).isEqualTo(SIZE);
+      assertThat(reader.get(30, TimeUnit.SECONDS)).isEqualTo(SIZE);
       assertThat(first).startsWith("226");
-      assertThat(dataDone).isTrue();
+      assertThat(unread).isLessThanOrEqualTo(inFlightBound());
       assertThat(second).startsWith("200");
       client.expect("QUIT", "221");
     }
   }
 
   /**
-   * Known limitation, kept as a reproducer: the proxy passes the backend's end of data on as a FIN
-   * and then waits for the client to close its side before it releases the 226 (which is what makes
-   * the test above hold). A client that has read EOF but closes its data socket only once the 226 is
-   * in never gets it: no deadline ends that wait. Fixing it belongs to the splice's close policy.
+   * A client may read to EOF and close its data socket only once the 226 is in: the proxy closes the
+   * client's side itself when the backend's data ends, so the 226 never waits for the client.
    */
-  @org.junit.jupiter.api.Disabled("known limitation: the held 226 waits for the client's FIN without a deadline")
   @Test
   void clientThatClosesItsDataSocketOnlyAfterThe226_stillGetsIt() throws Exception {
     try (RawFtpClient client = RawFtpClient.connect(proxy.address(), "127.0.0.42")) {

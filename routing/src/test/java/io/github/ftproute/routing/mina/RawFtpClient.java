@@ -99,6 +99,11 @@ final class RawFtpClient implements AutoCloseable {
 
   /** Sends PASV and opens the data connection it names, from the client's address. */
   Socket passiveData() throws IOException {
+    return passiveData(0);
+  }
+
+  /** Opens the data connection of a PASV; a positive {@code receiveBuffer} fixes SO_RCVBUF (no autotuning). */
+  Socket passiveData(int receiveBuffer) throws IOException {
     String reply = expect("PASV", "227");
     Matcher m = PASV.matcher(reply.substring(4));
     if (!m.find()) {
@@ -107,6 +112,9 @@ final class RawFtpClient implements AutoCloseable {
     String host = m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4);
     int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
     Socket data = new Socket();
+    if (receiveBuffer > 0) {
+      data.setReceiveBufferSize(receiveBuffer);
+    }
     data.bind(new InetSocketAddress(local, 0));
     data.connect(new InetSocketAddress(InetAddress.getByName(host), port), 5_000);
     data.setSoTimeout(10_000);

@@ -141,7 +141,7 @@ final class MinaTransportFaultTest {
         ProxyRig proxy = ProxyRig.start(BackendPool.of(server.backend()), ProxyRig.noProbes(b -> b
             .backendTimeout(Duration.ofSeconds(5)).controlIdleTimeout(Duration.ofSeconds(1))))) {
       FTPClient ftp = FtpClients.login(proxy.address(), "127.0.0.38", FtpClients.Mode.PASV);
-      ftp.setReceiveBufferSize(64 * 1024); // no autotuned 32 MiB buffer that would take the whole file
+      ftp.setReceieveDataSocketBufferSize(64 * 1024); // no autotuned 32 MiB buffer to take the whole file
       try {
         long start = System.nanoTime();
         // 96 pauses of 16 ms: longer than the idle timeout, with nothing read on the control connection

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import io.github.ftproute.core.CoarseTicker;
 import io.github.ftproute.routing.affinity.AffinityTable;
 import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.affinity.BackendPool;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Client-IP affinity at 1,000,000 resident IPv4 clients: a table of 1,000,000 entries, and random
@@ -38,8 +42,10 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code ftproute-connected}: the same, but each resident keeps one connection open (an FTP
  *       client whose control connection is up, as when its data connections arrive), so no lookup
  *       needs the clock. Lookup only: a full table of connected clients has nothing to evict;
- *   <li>{@code ftproute-coarse}: the same with a ticker that the benchmark thread advances itself
- *       (see {@link CoarseTicker}), standing in for an event loop's cached clock;
+ *   <li>{@code ftproute-coarse}: the same with {@link io.github.ftproute.core.CoarseTicker} over the
+ *       system ticker, refreshed every 1 ms by a scheduler thread of the benchmark's own (as an
+ *       embedder would: the library has no threads), so every lookup of an idle entry still checks
+ *       expiry, against a time read from memory instead of {@code System.nanoTime()};
  *   <li>{@code caffeine} and {@code guava}: {@code Cache<Integer, Backend>} with expire-after-access
  *       300 s and maximum size 1,000,000, the system ticker; {@code getIfPresent} / {@code get(key,
  *       loader)};
@@ -55,6 +61,15 @@ import org.openjdk.jmh.annotations.State;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar AffinityTableBenchmark -t 2 -prof gc \
  *     -jvmArgs "-Xms4g -Xmx4g -XX:+AlwaysPreTouch"
+ * </pre>
+ *
+ * <p>The lookup rows of issue 14 (system ticker and coarse ticker against {@code ConcurrentHashMap}),
+ * one run per thread count:
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar 'AffinityTableBenchmark.lookup' \
+ *     -p impl=ftproute,ftproute-coarse,chm -t 1 -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc \
+ *     -jvmArgs "-Xms2g -Xmx2g -XX:+AlwaysPreTouch"
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -83,24 +98,6 @@ public class AffinityTableBenchmark {
     }
   }
 
-  /**
-   * A ticker the benchmark threads advance by 1 ms every 1,024 reads: time moves (so expiry checks
-   * stay real) but is read from memory, as a proxy that keeps one clock per event loop would.
-   */
-  static final class CoarseTicker extends Ticker {
-    private volatile long nanos = System.nanoTime();
-    private final ThreadLocal<int[]> reads = ThreadLocal.withInitial(() -> new int[1]);
-
-    @Override
-    public long read() {
-      int[] count = reads.get();
-      if ((++count[0] & 1023) == 0) {
-        nanos = System.nanoTime();
-      }
-      return nanos;
-    }
-  }
-
   private static final Backend[] BACKENDS = new Backend[8];
 
   static {
@@ -115,7 +112,7 @@ public class AffinityTableBenchmark {
     return switch (impl) {
       case "ftproute" -> new Ours(backends, Ticker.systemTicker(), false);
       case "ftproute-connected" -> new Ours(backends, Ticker.systemTicker(), true);
-      case "ftproute-coarse" -> new Ours(backends, new CoarseTicker(), false);
+      case "ftproute-coarse" -> new Ours(backends, coarseTicker(), false);
       case "caffeine" -> new CaffeineSubject(backends);
       case "guava" -> new GuavaSubject(backends);
       case "chm" -> new MapSubject(backends);
@@ -129,6 +126,34 @@ public class AffinityTableBenchmark {
     for (int i = 0; i < RESIDENTS; i++) {
       subject.populate(mix(i));
     }
+  }
+
+  /** Stops the coarse ticker's refresh, if this trial started one. */
+  @TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    if (refresher != null) {
+      refresher.shutdownNow();
+      refresher.awaitTermination(10, TimeUnit.SECONDS);
+      refresher = null;
+    }
+  }
+
+  /** Refreshes the coarse ticker, for {@code ftproute-coarse} only; else null. */
+  private ScheduledExecutorService refresher;
+
+  /**
+   * Returns a {@link CoarseTicker} over the system ticker that a daemon thread of this benchmark
+   * refreshes every millisecond, as an embedder's scheduler or event loop would.
+   */
+  private CoarseTicker coarseTicker() {
+    CoarseTicker ticker = CoarseTicker.create();
+    refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "coarse-ticker");
+      thread.setDaemon(true);
+      return thread;
+    });
+    refresher.scheduleAtFixedRate(ticker::tick, 1, 1, TimeUnit.MILLISECONDS);
+    return ticker;
   }
 
   /** Per-thread random numbers and the next newcomer. */

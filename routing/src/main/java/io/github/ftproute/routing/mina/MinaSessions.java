@@ -28,8 +28,9 @@ final class MinaSessions {
     if (session.getConfig() instanceof SocketSessionConfig socket) {
       socket.setTcpNoDelay(true);
     }
-    session.getConfig().setMinReadBufferSize(bufferBytes);
+    // max first: MINA refuses a minimum above the current maximum (64 KiB by default)
+    session.getConfig().setMaxReadBufferSize(bufferBytes * 4); // MINA doubles the size while reads fill it
     session.getConfig().setReadBufferSize(bufferBytes);
-    session.getConfig().setMaxReadBufferSize(bufferBytes);
+    session.getConfig().setMinReadBufferSize(bufferBytes);
   }
 }

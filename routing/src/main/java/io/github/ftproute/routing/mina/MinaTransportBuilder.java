@@ -57,8 +57,8 @@ public final class MinaTransportBuilder {
   private Duration controlIdleTimeout = Duration.ofSeconds(300);
   private Duration backendTimeout = Duration.ofSeconds(10);
   private @Nullable InetAddress backendSource;
-  private int dataBufferSize = 64 * 1024;
-  private long spliceHighWater = 256 * 1024;
+  private int dataBufferSize = 128 * 1024;
+  private long spliceHighWater = 1024 * 1024;
   private Duration healthInterval = Duration.ofSeconds(2);
   private Duration healthTimeout = Duration.ofSeconds(2);
   private Duration sweepInterval = Duration.ofSeconds(1);

@@ -36,6 +36,7 @@ final class FakeSide implements SpliceSide {
   private volatile @Nullable Runnable beforeSuspend;
   private volatile @Nullable Runnable afterSuspend;
   private volatile @Nullable IntConsumer onQueuedBytes;
+  private volatile @Nullable IntConsumer afterQueuedBytesRead;
   // the drainer's partly written message; only the drainer touches these
   private byte @Nullable [] head;
   private int headOffset;
@@ -57,11 +58,17 @@ final class FakeSide implements SpliceSide {
 
   @Override
   public long queuedBytes() {
-    IntConsumer hook = onQueuedBytes;
-    if (hook != null) {
-      hook.accept(queuedBytesCalls.incrementAndGet());
+    IntConsumer before = onQueuedBytes;
+    IntConsumer after = afterQueuedBytesRead;
+    int call = before != null || after != null ? queuedBytesCalls.incrementAndGet() : 0;
+    if (before != null) {
+      before.accept(call);
     }
-    return queued.get();
+    long value = queued.get();
+    if (after != null) {
+      after.accept(call); // the caller is "preempted" holding a value that may be stale by now
+    }
+    return value;
   }
 
   @Override
@@ -158,6 +165,15 @@ final class FakeSide implements SpliceSide {
   void onQueuedBytes(@Nullable IntConsumer hook) {
     queuedBytesCalls.set(0);
     onQueuedBytes = hook;
+  }
+
+  /**
+   * Runs {@code hook} with the call number (from 1) in every {@link #queuedBytes()} after the counter
+   * is read and before it is returned: the caller acts on the value after {@code hook} has run.
+   */
+  void afterQueuedBytesRead(@Nullable IntConsumer hook) {
+    queuedBytesCalls.set(0);
+    afterQueuedBytesRead = hook;
   }
 
   long queued() {

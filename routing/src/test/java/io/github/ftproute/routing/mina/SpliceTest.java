@@ -140,7 +140,9 @@ final class SpliceTest {
     /** After the read is suspended, before the paused flag is raised. */
     AFTER_SUSPEND,
     /** After the flag is raised, before the queue is looked at again. */
-    BEFORE_RECHECK
+    BEFORE_RECHECK,
+    /** After the re-check has read the (still high) queue, before it acts on it. */
+    AFTER_RECHECK_READ
   }
 
   @ParameterizedTest
@@ -204,9 +206,49 @@ final class SpliceTest {
           otherThread.run();
         }
       });
+      case AFTER_RECHECK_READ -> second.afterQueuedBytesRead(call -> {
+        if (call == 2) {
+          otherThread.run();
+        }
+      });
     }
     relay.received(0, IoBuffer.wrap(new byte[HIGH + 1]));
     second.onQueuedBytes(null);
+    second.afterQueuedBytesRead(null);
+  }
+
+  @Test
+  void sent_staleLowQueueFromBeforeAPause_doesNotResumeTheFullerQueue() {
+    splice.received(0, IoBuffer.wrap(new byte[10])); // low, not paused
+    second.afterQueuedBytesRead(call -> {
+      if (call == 1) { // sent(1) has read 10 (<= low water); before it acts, the reader fills the queue
+        second.afterQueuedBytesRead(null);
+        splice.received(0, IoBuffer.wrap(new byte[HIGH]));
+      }
+    });
+
+    splice.sent(1);
+
+    assertThat(second.queued()).isEqualTo(HIGH + 10);
+    assertThat(first.suspended()).as("resumed on a stale look at the queue, now above high water").isTrue();
+  }
+
+  @Test
+  void sent_afterAStaleLook_resumesOnceTheQueueIsReallyLow() {
+    splice.received(0, IoBuffer.wrap(new byte[10]));
+    second.afterQueuedBytesRead(call -> {
+      if (call == 1) {
+        second.afterQueuedBytesRead(null);
+        splice.received(0, IoBuffer.wrap(new byte[HIGH]));
+      }
+    });
+    splice.sent(1);
+
+    second.drainAll();
+    splice.sent(1);
+
+    assertThat(first.suspended()).isFalse();
+    assertThat(first.resumes()).isEqualTo(1);
   }
 
   /** The two events the race is about, so one scenario can run on the splice and on the old code. */

@@ -80,8 +80,12 @@ final class Splice {
     if (queued == 0) {
       boolean shutdown;
       synchronized (this) {
-        shutdown = shutdownPending[side];
-        shutdownPending[side] = false;
+        // Look again once the FIN is known to be pending: the first look may predate the last write
+        // into this queue, made just before the other side's EOF raised the flag.
+        shutdown = shutdownPending[side] && sides[side].queuedBytes() == 0;
+        if (shutdown) {
+          shutdownPending[side] = false;
+        }
       }
       if (shutdown) {
         sides[side].shutdownOutput();

@@ -352,6 +352,26 @@ final class SpliceTest {
   }
 
   @Test
+  void sent_staleEmptyQueueFromBeforeTheLastWriteAndFin_waitsForTheQueueToDrain() {
+    second.afterQueuedBytesRead(call -> {
+      if (call == 1) { // sent(1) has read 0; before it acts, the other thread's last read and its EOF
+        second.afterQueuedBytesRead(null);
+        splice.received(0, IoBuffer.wrap(new byte[16]));
+        splice.inputClosed(0);
+      }
+    });
+
+    splice.sent(1);
+
+    assertThat(second.violations()).as("FIN sent with bytes still queued").isEmpty();
+    assertThat(second.shutdowns()).isZero();
+    second.drainAll();
+    splice.sent(1);
+    assertThat(second.shutdowns()).isEqualTo(1);
+    assertThat(second.violations()).isEmpty();
+  }
+
+  @Test
   void inputClosed_halfClosed_otherDirectionKeepsFlowing() {
     splice.inputClosed(0);
 

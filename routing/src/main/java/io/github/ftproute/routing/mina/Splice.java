@@ -1,7 +1,7 @@
 package io.github.ftproute.routing.mina;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.mina.core.buffer.IoBuffer;
 
 /**
@@ -14,9 +14,11 @@ import org.apache.mina.core.buffer.IoBuffer;
  * closes that window the classic way: the reading side pauses first, then raises its {@code paused}
  * flag, then looks at the queue again; the draining side lowers its queue (an atomic counter), then
  * looks at the flag. Whichever sees the other's write resumes the reader, and a compare-and-set on
- * the flag makes sure only one does. A slow reader therefore never makes the proxy buffer more than
- * about {@code highWater} plus one read per direction, and a stalled transfer with bytes in one
- * receive queue and nothing in the other cannot happen.
+ * the flag makes sure only one does. The flag counts pauses (odd while paused) and the draining side
+ * reads it before the queue, so a look at the queue taken before a pause began cannot resume that
+ * pause (it would let the queue grow past high water by another read). A slow reader therefore never
+ * makes the proxy buffer more than {@code highWater} plus one read per direction, and a stalled
+ * transfer with bytes in one receive queue and nothing in the other cannot happen.
  *
  * <p><b>Closing.</b> End of input on one side (a FIN) becomes a FIN on the other once everything
  * queued there is written, so half-closed connections pass through. When both directions have ended,
@@ -27,7 +29,8 @@ import org.apache.mina.core.buffer.IoBuffer;
  */
 final class Splice {
   private final SpliceSide[] sides = new SpliceSide[2];
-  private final AtomicBoolean[] paused = {new AtomicBoolean(), new AtomicBoolean()};
+  /** Per reading side: how many times it was paused and resumed; odd while it is paused. */
+  private final AtomicLong[] pauses = {new AtomicLong(), new AtomicLong()};
   private final boolean[] inputDone = new boolean[2];
   private final boolean[] shutdownPending = new boolean[2];
   private final AtomicInteger closedSides = new AtomicInteger();
@@ -54,9 +57,13 @@ final class Splice {
     target.write(buffer);
     if (target.queuedBytes() > highWater) {
       sides[from].suspendRead();
-      paused[from].set(true);
+      long pause = pauses[from].get();
+      if ((pause & 1) == 0) { // only this thread makes it odd; others only make an odd one even
+        pause++;
+        pauses[from].set(pause);
+      }
       // Re-check after pausing: the queue may have drained, and its sent() found nothing to resume.
-      if (target.queuedBytes() <= lowWater && paused[from].compareAndSet(true, false)) {
+      if (target.queuedBytes() <= lowWater && pauses[from].compareAndSet(pause, pause + 1)) {
         sides[from].resumeRead();
       }
     }
@@ -65,15 +72,20 @@ final class Splice {
   /** Side {@code side} wrote some bytes: resume the other side if it is paused and this queue is low. */
   void sent(int side) {
     int from = 1 - side;
+    long pause = pauses[from].get(); // before the queue: a queue read then belongs to this pause
     long queued = sides[side].queuedBytes();
-    if (queued <= lowWater && paused[from].compareAndSet(true, false)) {
+    if ((pause & 1) != 0 && queued <= lowWater && pauses[from].compareAndSet(pause, pause + 1)) {
       sides[from].resumeRead();
     }
     if (queued == 0) {
       boolean shutdown;
       synchronized (this) {
-        shutdown = shutdownPending[side];
-        shutdownPending[side] = false;
+        // Look again once the FIN is known to be pending: the first look may predate the last write
+        // into this queue, made just before the other side's EOF raised the flag.
+        shutdown = shutdownPending[side] && sides[side].queuedBytes() == 0;
+        if (shutdown) {
+          shutdownPending[side] = false;
+        }
       }
       if (shutdown) {
         sides[side].shutdownOutput();

@@ -6,6 +6,9 @@ import org.apache.mina.transport.socket.SocketSessionConfig;
 
 /** Per-connection socket settings of the transport, in one place. */
 final class MinaSessions {
+  /** How far a data connection's reads may grow beyond their configured size. */
+  static final int READ_GROWTH = 4;
+
   private MinaSessions() {}
 
   /**
@@ -29,7 +32,7 @@ final class MinaSessions {
       socket.setTcpNoDelay(true);
     }
     // max first: MINA refuses a minimum above the current maximum (64 KiB by default)
-    session.getConfig().setMaxReadBufferSize(bufferBytes * 4); // MINA doubles the size while reads fill it
+    session.getConfig().setMaxReadBufferSize(bufferBytes * READ_GROWTH); // MINA doubles the size while reads fill it
     session.getConfig().setReadBufferSize(bufferBytes);
     session.getConfig().setMinReadBufferSize(bufferBytes);
   }

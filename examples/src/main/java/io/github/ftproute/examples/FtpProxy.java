@@ -9,12 +9,14 @@ import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.affinity.BackendPool;
 import io.github.ftproute.routing.mina.MinaTransport;
 import io.github.ftproute.routing.mina.MinaTransportBuilder;
+import io.github.ftproute.routing.mina.PairedProcessorPool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
@@ -37,8 +39,16 @@ public final class FtpProxy implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(FtpProxy.class);
 
   private final BackendPool backends;
-  private final NioSocketAcceptor acceptor = new NioSocketAcceptor();
-  private final NioSocketConnector connector = new NioSocketConnector();
+  // one processor per core, shared: a backend connection runs on the thread of its client connection
+  private final ExecutorService ioThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "ftproute-proxy-io");
+    t.setDaemon(true);
+    return t;
+  });
+  private final PairedProcessorPool processors =
+      new PairedProcessorPool(Runtime.getRuntime().availableProcessors(), ioThreads);
+  private final NioSocketAcceptor acceptor = new NioSocketAcceptor(processors);
+  private final NioSocketConnector connector = new NioSocketConnector(processors);
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "ftproute-proxy-timers");
     t.setDaemon(true);
@@ -136,5 +146,7 @@ public final class FtpProxy implements AutoCloseable {
     scheduler.shutdownNow();
     acceptor.dispose(true);
     connector.dispose(true);
+    processors.dispose();
+    ioThreads.shutdown();
   }
 }

@@ -91,7 +91,7 @@ final class ControlRelay implements Endpoint {
     }
     transport.register(this);
     client.suspendRead(); // nothing to relay to until the backend is connected
-    ConnectFuture connect = transport.connect(opened.backend().endpoint(), transport.config().backendSource(),
+    ConnectFuture connect = transport.connect(opened.backend().endpoint(), transport.config().backendSource(), client,
         backendSession -> TransportHandler.attach(backendSession, this));
     connect.addListener(future -> {
       if (!((ConnectFuture) future).isConnected()) {

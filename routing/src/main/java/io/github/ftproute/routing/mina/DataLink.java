@@ -59,7 +59,7 @@ final class DataLink implements Endpoint {
     accepted.suspendRead();
     MinaSessions.configureData(accepted, transport.config().dataBufferBytes());
     DataLink link = new DataLink(transport, accepted, serverSide, onFinish);
-    ConnectFuture connect = transport.connect(target, localBind, link::connected);
+    ConnectFuture connect = transport.connect(target, localBind, accepted, link::connected);
     connect.addListener(future -> {
       if (!((ConnectFuture) future).isConnected()) {
         accepted.closeNow();

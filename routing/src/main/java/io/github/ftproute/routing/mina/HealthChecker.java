@@ -46,7 +46,7 @@ final class HealthChecker {
 
   private void probe(Backend backend) {
     Probe probe = new Probe(backend);
-    ConnectFuture connect = transport.connect(backend.endpoint(), null, s -> TransportHandler.attach(s, probe));
+    ConnectFuture connect = transport.connect(backend.endpoint(), null, null, s -> TransportHandler.attach(s, probe));
     connect.addListener(future -> {
       if (!((ConnectFuture) future).isConnected()) {
         probe.done(false, "refused");

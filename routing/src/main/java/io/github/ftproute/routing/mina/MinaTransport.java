@@ -238,9 +238,19 @@ public final class MinaTransport implements AutoCloseable {
     });
   }
 
-  ConnectFuture connect(InetSocketAddress target, @Nullable InetAddress localAddress, Consumer<IoSession> init) {
+  /**
+   * Connects to {@code target}; {@code served} is the session the new one serves, whose processor it
+   * shares when the services run on a {@link PairedProcessorPool}.
+   */
+  ConnectFuture connect(InetSocketAddress target, @Nullable InetAddress localAddress, @Nullable IoSession served,
+      Consumer<IoSession> init) {
     InetSocketAddress local = localAddress == null ? null : new InetSocketAddress(localAddress, 0);
-    return connector.connect(target, local, (session, future) -> init.accept(session));
+    return connector.connect(target, local, (session, future) -> {
+      if (served != null) {
+        PairedProcessorPool.pair(session, served);
+      }
+      init.accept(session);
+    });
   }
 
   void register(ControlRelay relay) {

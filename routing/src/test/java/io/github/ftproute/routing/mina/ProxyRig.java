@@ -7,6 +7,7 @@ import io.github.ftproute.routing.affinity.BackendPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,15 @@ import org.apache.mina.transport.socket.nio.NioSocketConnector;
 final class ProxyRig implements AutoCloseable {
   final BackendPool pool;
   final PortRange dataPorts;
-  final NioSocketAcceptor acceptor = new NioSocketAcceptor();
-  final NioSocketConnector connector = new NioSocketConnector();
+  // the services share one pool of two processors, as the example proxy runs them
+  final ExecutorService ioThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "proxy-rig-io");
+    t.setDaemon(true);
+    return t;
+  });
+  final PairedProcessorPool processors = new PairedProcessorPool(2, ioThreads);
+  final NioSocketAcceptor acceptor = new NioSocketAcceptor(processors);
+  final NioSocketConnector connector = new NioSocketConnector(processors);
   final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "proxy-rig-timers");
     t.setDaemon(true);
@@ -111,10 +119,12 @@ final class ProxyRig implements AutoCloseable {
   private void dispose() {
     acceptor.dispose(true);
     connector.dispose(true);
+    processors.dispose();
     scheduler.shutdownNow();
+    ioThreads.shutdown();
     try {
-      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
-        throw new AssertionError("scheduler did not stop");
+      if (!scheduler.awaitTermination(5, TimeUnit.SECONDS) || !ioThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+        throw new AssertionError("scheduler or I/O threads did not stop");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,7 +2,7 @@
 """Data-port pool under churn and abuse, through a proxy (stdlib only).
 
 Churn: CLIENTS control sessions, each from its own source address, run RETRS small downloads in a
-row (one data connection each, EPSV), all at once; reports data connections per second and every
+row (one data connection each, EPSV), all at once, one process each; reports data connections per second and every
 425. Flood (optional): one more session from its own address sends PASV in a loop (FLOOD times)
 without ever connecting, while the churn runs; reports how many 227s and 425s it drew. The pool
 holds when the churn sees 0 failures whatever the flood does.
@@ -13,7 +13,7 @@ import argparse
 import ftplib
 import json
 import socket
-import threading
+import multiprocessing
 import time
 
 
@@ -24,7 +24,7 @@ class Session(ftplib.FTP):
         return self.host, port
 
 
-def churn(host, port, source, retrs, file, out):
+def churn(host, port, source, retrs, file):
     ok = failed = 0
     errors = []
     try:
@@ -46,10 +46,10 @@ def churn(host, port, source, retrs, file, out):
         ftp.quit()
     except ftplib.all_errors as e:
         errors.append('session: ' + str(e)[:80])
-    out.append((ok, failed, errors))
+    return ok, failed, errors
 
 
-def flood(host, port, source, count, out):
+def flood(host, port, source, count):
     granted = refused = 0
     ftp = Session(source_address=(source, 0), timeout=30)
     ftp.connect(host, port)
@@ -62,7 +62,7 @@ def flood(host, port, source, count, out):
         except ftplib.error_temp as e:
             refused += str(e).startswith('425')
     ftp.quit()
-    out.append((granted, refused))
+    return granted, refused
 
 
 def main():
@@ -74,17 +74,16 @@ def main():
     p.add_argument('--retrs', type=int, default=400)
     p.add_argument('--flood', type=int, default=0)
     a = p.parse_args()
-    results, flooded = [], []
-    threads = [threading.Thread(target=churn, args=(a.host, a.port, '127.0.1.%d' % (10 + i), a.retrs, a.file, results))
-               for i in range(a.clients)]
-    if a.flood:
-        threads.append(threading.Thread(target=flood, args=(a.host, a.port, '127.0.2.10', a.flood, flooded)))
+    # one process per client: the GIL would otherwise cap the rate long before the proxy does
+    pool = multiprocessing.get_context('fork').Pool(a.clients + 1)
     start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(600)
+    pending = [pool.apply_async(churn, (a.host, a.port, '127.0.1.%d' % (10 + i), a.retrs, a.file))
+               for i in range(a.clients)]
+    flooding = pool.apply_async(flood, (a.host, a.port, '127.0.2.10', a.flood)) if a.flood else None
+    results = [r.get(600) for r in pending]
     elapsed = time.perf_counter() - start
+    flooded = [flooding.get(600)] if flooding else []
+    pool.close()
     ok = sum(r[0] for r in results)
     failed = sum(r[1] for r in results)
     print(json.dumps({

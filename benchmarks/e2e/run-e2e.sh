@@ -22,7 +22,8 @@
 #   BUILD=1          run `mvn -q -B package -DskipTests` first even if the jar exists [0]
 #   PROXY_JAVA_OPTS  JVM options for the proxy [-Xms512m -Xmx512m -XX:+UseParallelGC]
 #   ROUNDS [5|1]  BIG_MIB [200|50]  RETRS per target per round [3|1]  SESSIONS [2000|500]
-#   WARMUP_SESSIONS [300|100]  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
+#   WARMUP_SESSIONS [4000|1500] (ProFTPD: a quarter of PROFTPD_SESSIONS; a JVM runs the first
+#                 few thousand sessions before its JIT has compiled the hot path)  CONCURRENCY [8]  SOURCES [127.0.0.10-127.0.0.41]
 #   STALL_SECONDS [60]  TARGETS ["direct haproxy haproxy-splice persistence rewrite proftpd"]
 #   PORT_BASE [21000]  PROFTPD_SESSIONS [500|200]
 #   REWRITE_PORTS [1000]: size of the rewrite proxy's own passive range (a port that carried a
@@ -35,9 +36,9 @@ repo=$(cd "$here/../.." && pwd)
 
 QUICK=${QUICK:-0}
 if [[ "$QUICK" == 1 ]]; then
-  d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=100 d_pf_sessions=200
+  d_rounds=1 d_big=50 d_retrs=1 d_sessions=500 d_warm=1500 d_pf_sessions=200
 else
-  d_rounds=5 d_big=200 d_retrs=3 d_sessions=2000 d_warm=300 d_pf_sessions=500
+  d_rounds=5 d_big=200 d_retrs=3 d_sessions=2000 d_warm=4000 d_pf_sessions=500
 fi
 ROUNDS=${ROUNDS:-$d_rounds}
 BIG_MIB=${BIG_MIB:-$d_big}
@@ -364,7 +365,8 @@ done
 log "warm-up (not counted): one big RETR and $WARMUP_SESSIONS sessions per target"
 for t in "${active[@]}"; do
   read -r mib _ secs rc <<<"$(retr "$t")"
-  w=$(sessions "$t" "$((WARMUP_SESSIONS < $(nsessions "$t") ? WARMUP_SESSIONS : $(nsessions "$t") / 4))")
+  # ProFTPD manages ~30 sessions/s: a quarter of its own count warms it; the JVM's JIT needs thousands
+  w=$(sessions "$t" "$([[ "$t" == proftpd ]] && echo $((PROFTPD_SESSIONS / 4)) || echo "$WARMUP_SESSIONS")")
   log "  warm-up $t: $mib MiB/s (curl rc $rc, ${secs}s), $(json "$w" sessions_per_s) sessions/s, $(json "$w" failed) failed"
 done
 

@@ -105,6 +105,7 @@ final class DataLink implements Endpoint {
 
   @Override
   public void received(IoSession session, IoBuffer buffer) {
+    MinaSessions.dataRead(session, buffer);
     Splice current = current();
     if (current != null) {
       current.received(0, buffer);
@@ -157,6 +158,7 @@ final class DataLink implements Endpoint {
   record ServerEnd(Splice splice, int side, IoSession self, IoSession other) implements Endpoint {
     @Override
     public void received(IoSession session, IoBuffer buffer) {
+      MinaSessions.dataRead(session, buffer);
       splice.received(side, buffer);
     }
 

@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #controlIdleTimeout}</td><td>300 s</td></tr>
  *   <tr><td>{@link #backendTimeout}</td><td>10 s (connect, greeting, each awaited reply)</td></tr>
  *   <tr><td>{@link #backendSource}</td><td>none: the operating system chooses</td></tr>
- *   <tr><td>{@link #dataBufferSize}</td><td>64 KiB per read</td></tr>
+ *   <tr><td>{@link #dataBufferSize}</td><td>128 KiB per read once a connection carries bulk</td></tr>
  *   <tr><td>{@link #spliceHighWater}</td><td>256 KiB queued per direction (resumes at a quarter)</td></tr>
  *   <tr><td>{@link #healthChecks}</td><td>every 2 s, 2 s deadline</td></tr>
  *   <tr><td>{@link #sweepInterval}</td><td>1 s</td></tr>
@@ -168,7 +168,10 @@ public final class MinaTransportBuilder {
   }
 
   /**
-   * Sets the read size of data connections. Default 64 KiB.
+   * Sets the read size of spliced connections once they carry bulk. Their reads start at 4 KiB (MINA
+   * allocates a buffer of the read size for every read, the last one included) and become {@code
+   * bytes} at the first read that fills its buffer; from there they grow up to four times {@code
+   * bytes} while reads keep filling and never fall below {@code bytes}. Default 128 KiB.
    *
    * @throws IllegalArgumentException if not in 1 KiB..16 MiB
    */

@@ -7,6 +7,7 @@ import org.apache.mina.core.session.IoSession;
 record SplicedEnd(Splice splice, int side) implements Endpoint {
   @Override
   public void received(IoSession session, IoBuffer buffer) {
+    MinaSessions.dataRead(session, buffer);
     splice.received(side, buffer);
   }
 

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +37,11 @@ final class ReadmeTransportExampleTest {
       PortRange dataPorts = PortRange.parse("30000-30999");
 
       // --- README transport example begins
-      NioSocketAcceptor acceptor = new NioSocketAcceptor();
-      NioSocketConnector connector = new NioSocketConnector();
+      // one pool of processors for both services: a backend connection runs on its client's I/O thread
+      ExecutorService ioThreads = Executors.newCachedThreadPool();
+      PairedProcessorPool processors = new PairedProcessorPool(Runtime.getRuntime().availableProcessors(), ioThreads);
+      NioSocketAcceptor acceptor = new NioSocketAcceptor(processors);
+      NioSocketConnector connector = new NioSocketConnector(processors);
       ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
       MinaTransport proxy = MinaTransport.builder()
           .router(FtpSessionRouter.builder()
@@ -67,6 +71,8 @@ final class ReadmeTransportExampleTest {
       assertThat(proxy.isClosed()).isTrue();
       acceptor.dispose(true);
       connector.dispose(true);
+      processors.dispose();
+      ioThreads.shutdown();
       scheduler.shutdownNow();
       backendThread.join(5_000);
     }

@@ -30,9 +30,11 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>the greeting: {@code 220}, single or multi-line; {@code 120 Service ready in nnn minutes}
  *       is waited past (under the same deadline); {@code 421} is DOWN;
- *   <li>{@code NOOP}, if the spec asks, expecting {@code 2xx};
  *   <li>{@code USER} and {@code PASS} of the check user, if the spec has one, expecting {@code 230}
  *       (to USER or to PASS);
+ *   <li>{@code NOOP}, if the spec asks, expecting {@code 2xx}; without a login {@code 530} is good
+ *       too (vsftpd answers NOOP with {@code 530 Please login with USER and PASS} before login,
+ *       which shows its command loop works);
  *   <li>{@code QUIT}, sent whatever the outcome once the backend has greeted (or timed out after
  *       connecting), then the connection closes on the {@code 221}, on the backend's close, or at
  *       the step deadline.
@@ -46,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: the transport calls it from one thread at a time.
  */
 public final class FtpProbe {
-  private enum State { CONNECTING, GREETING, NOOP, USER, PASS, QUIT, DONE }
+  private enum State { CONNECTING, GREETING, USER, PASS, NOOP, QUIT, DONE }
 
   private static final FtpCommand NOOP = FtpCommand.of(FtpVerb.NOOP);
   private static final FtpCommand QUIT = FtpCommand.of(FtpVerb.QUIT);
@@ -196,16 +198,9 @@ public final class FtpProbe {
           finish(send, Reason.BAD_GREETING, quoted);
         } // another 1xx: preliminary, keep waiting
       }
-      case NOOP -> {
-        if (code >= 200 && code < 300) {
-          afterNoop(send);
-        } else if (code >= 300) {
-          finish(send, Reason.BAD_REPLY, "NOOP: " + quoted);
-        }
-      }
       case USER -> {
         if (code == 230) {
-          finish(send, Reason.OK, "logged in");
+          loggedIn(send);
         } else if (code == 331) {
           send.add(FtpCommand.of(FtpVerb.PASS, login().password()));
           enter(State.PASS);
@@ -215,9 +210,19 @@ public final class FtpProbe {
       }
       case PASS -> {
         if (code == 230 || code == 202) {
-          finish(send, Reason.OK, "logged in");
+          loggedIn(send);
         } else if (code >= 200) {
           finish(send, Reason.LOGIN_FAILED, "PASS: " + quoted);
+        }
+      }
+      case NOOP -> {
+        if (code >= 200 && code < 300) {
+          finish(send, Reason.OK, spec.login() != null ? "logged in, NOOP" : "greeting and NOOP");
+        } else if (code == 530 && spec.login() == null) {
+          // vsftpd answers every command but a few with 530 before login: its command loop works
+          finish(send, Reason.OK, "greeting and NOOP (530 before login)");
+        } else if (code >= 300) {
+          finish(send, Reason.BAD_REPLY, "NOOP: " + quoted);
         }
       }
       default -> { }
@@ -226,20 +231,21 @@ public final class FtpProbe {
   }
 
   private void afterGreeting(List<FtpCommand> send) {
-    if (spec.noop()) {
-      send.add(NOOP);
-      enter(State.NOOP);
-    } else {
-      afterNoop(send);
-    }
-  }
-
-  private void afterNoop(List<FtpCommand> send) {
     if (spec.login() != null) {
       send.add(FtpCommand.of(FtpVerb.USER, login().user()));
       enter(State.USER);
     } else {
-      finish(send, Reason.OK, spec.noop() ? "greeting and NOOP" : "greeting");
+      loggedIn(send);
+    }
+  }
+
+  /** After the greeting (no login) or the login: NOOP, or done. */
+  private void loggedIn(List<FtpCommand> send) {
+    if (spec.noop()) {
+      send.add(NOOP);
+      enter(State.NOOP);
+    } else {
+      finish(send, Reason.OK, spec.login() != null ? "logged in" : "greeting");
     }
   }
 

@@ -9,14 +9,14 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one {@link FtpProbe} does: wait for the greeting, optionally send {@code NOOP}, optionally log
- * in as a check user, then {@code QUIT}; each step under {@link #stepTimeout()}.
+ * What one {@link FtpProbe} does: wait for the greeting, optionally log in as a check user,
+ * optionally send {@code NOOP}, then {@code QUIT}; each step under {@link #stepTimeout()}.
  *
  * <table class="striped">
  *   <caption>Settings</caption>
  *   <tr><th>setting</th><th>default</th></tr>
  *   <tr><td>{@link #stepTimeout}: connect, greeting, each reply, QUIT's 221</td><td>2 s</td></tr>
- *   <tr><td>{@link #noop}: send NOOP after the greeting</td><td>yes</td></tr>
+ *   <tr><td>{@link #noop}: send NOOP after the greeting (and the login)</td><td>yes</td></tr>
  *   <tr><td>{@link #login}: a check user's USER and PASS</td><td>none: no login</td></tr>
  *   <tr><td>{@link #slowThreshold}: a probe that took longer is {@code DEGRADED}/{@code SLOW}</td>
  *       <td>{@link Duration#ZERO}: off</td></tr>

@@ -167,13 +167,28 @@ final class FtpProbeTest {
   void eachStepHasItsOwnDeadline() {
     ProbeConversation c = new ProbeConversation(ProbeSpec.defaults().withLogin("check", "pw")).connect();
     c.advance(Duration.ofMillis(1900)).receive("220 hi\r\n");
-    c.advance(Duration.ofMillis(1900)).receive("200 ok\r\n");
     c.advance(Duration.ofMillis(1900)).receive("331 password\r\n");
+    c.advance(Duration.ofMillis(1900)).receive("230 in\r\n");
     assertThat(c.results).isEmpty();
     c.advance(Duration.ofMillis(2000));
     assertThat(c.result().reason()).isEqualTo(Reason.TIMEOUT);
-    assertThat(c.result().detail()).contains("PASS");
-    assertThat(c.sent).containsExactly("NOOP", "USER check", "PASS pw", "QUIT");
+    assertThat(c.result().detail()).contains("NOOP");
+    assertThat(c.sent).containsExactly("USER check", "PASS pw", "NOOP", "QUIT");
+  }
+
+  @Test
+  void loginThenNoop_up() {
+    ProbeConversation c = new ProbeConversation(ProbeSpec.defaults().withLogin("anonymous", "x")).connect()
+        .receive("220 hi\r\n").receive("230 Login successful.\r\n").receive("200 NOOP ok.\r\n");
+    assertThat(c.result().detail()).isEqualTo("logged in, NOOP");
+    assertThat(c.sent).containsExactly("USER anonymous", "NOOP", "QUIT");
+  }
+
+  @Test
+  void noopAnswered530BeforeLogin_up_asVsftpdDoes() {
+    ProbeConversation c = new ProbeConversation(ProbeSpec.defaults()).connect()
+        .receive("220 (vsFTPd 3.0.3)\r\n").receive("530 Please login with USER and PASS.\r\n");
+    assertThat(c.result().reason()).isEqualTo(Reason.OK);
   }
 
   @Test

@@ -9,6 +9,24 @@ import org.junit.jupiter.api.Test;
 final class HealthPolicyTest {
 
   @Test
+  void readmeHealthExample() {
+    // --- README health example begins
+    HealthPolicy policy = HealthPolicy.defaults()
+        .withRiseFall(2, 3)                      // 3 failed probes in a row: DOWN; then 2 good ones: UP
+        .withInterval(Duration.ofSeconds(5))     // each backend every 5 s, ±10% jitter
+        .withSlowStart(Duration.ofSeconds(30));  // back UP: weight ramps from a tenth to full in 30 s
+    ProbeSpec probe = ProbeSpec.defaults()       // greeting (120 waited past), NOOP, QUIT; 2 s per step
+        .withLogin("healthcheck", "secret")      // optional: USER/PASS of a check user, before NOOP
+        .withSlowThreshold(Duration.ofMillis(500)); // slower: DEGRADED (SLOW)
+    // MinaTransport.builder() ... .healthChecks(policy, probe).start();
+    // --- README health example ends
+    assertThat(policy.fall()).isEqualTo(3);
+    assertThat(policy.rampedWeight(100, Duration.ZERO)).isEqualTo(10);
+    assertThat(probe.checkUser()).map(ProbeSpec.Login::user).contains("healthcheck");
+    assertThat(probe.noop()).isTrue();
+  }
+
+  @Test
   void nextDelay_staysWithinTheJitter() {
     HealthPolicy policy = HealthPolicy.defaults().withInterval(Duration.ofSeconds(10)).withJitter(0.2);
     assertThat(policy.nextDelay(0)).isEqualTo(Duration.ofSeconds(8));

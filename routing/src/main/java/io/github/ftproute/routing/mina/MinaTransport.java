@@ -314,8 +314,8 @@ public final class MinaTransport implements AutoCloseable {
 
   private void checkDrained() {
     CompletableFuture<Boolean> future = drain;
-    if (future != null && openSessions() == 0 && future.complete(true)) {
-      scheduler.execute(this::close);
+    if (future != null && openSessions() == 0 && !future.isDone()) {
+      scheduler.execute(this::close); // completes the future with true, once closed
     }
   }
 

@@ -9,5 +9,6 @@ module io.github.ftproute.routing {
 
   exports io.github.ftproute.routing;
   exports io.github.ftproute.routing.affinity;
+  exports io.github.ftproute.routing.health;
   exports io.github.ftproute.routing.mina;
 }

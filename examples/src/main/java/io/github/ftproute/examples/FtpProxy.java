@@ -3,6 +3,8 @@ package io.github.ftproute.examples;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ftproute.core.PersistenceNetmask;
+import io.github.ftproute.metrics.FtpRouteMetrics;
+import io.github.ftproute.metrics.RefusalCounter;
 import io.github.ftproute.routing.FtpSessionRouter;
 import io.github.ftproute.routing.FtpSessionRouterBuilder;
 import io.github.ftproute.routing.affinity.Backend;
@@ -15,12 +17,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.mina.transport.socket.nio.NioSocketAcceptor;
 import org.apache.mina.transport.socket.nio.NioSocketConnector;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +59,9 @@ public final class FtpProxy implements AutoCloseable {
     return t;
   });
   private final MinaTransport transport;
+  private final RefusalCounter refusals = new RefusalCounter();
+  private @Nullable AdminEndpoint admin;
+  private @Nullable MetricsEndpoint metrics;
 
   private FtpProxy(ProxyOptions options) {
     List<Backend> list = new ArrayList<>();
@@ -71,7 +78,8 @@ public final class FtpProxy implements AutoCloseable {
         .maxSessionsPerClient(options.maxSessionsPerClient())
         .dataPorts(options.passivePorts())
         .quarantine(options.portQuarantine())
-        .sharedPorts(options.sharePassivePorts());
+        .sharedPorts(options.sharePassivePorts())
+        .listener(refusals);
     if (options.advertise() != null) {
       router.advertisedAddress(options.advertise());
     }
@@ -92,6 +100,19 @@ public final class FtpProxy implements AutoCloseable {
     try {
       this.transport = builder.start();
     } catch (RuntimeException e) {
+      disposeServices();
+      throw e;
+    }
+    try {
+      if (options.admin() != null) {
+        admin = AdminEndpoint.start(options.admin(), backends, transport.health());
+      }
+      if (options.metrics() != null) {
+        FtpRouteMetrics binder = FtpRouteMetrics.of(transport.router()).withRefusals(refusals);
+        metrics = MetricsEndpoint.start(options.metrics(), transport.health().map(binder::withHealth).orElse(binder));
+      }
+    } catch (RuntimeException e) {
+      transport.close();
       disposeServices();
       throw e;
     }
@@ -142,7 +163,23 @@ public final class FtpProxy implements AutoCloseable {
     disposeServices();
   }
 
+  /** Returns the admin endpoint's address, if {@code --admin} was given. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return Optional.ofNullable(admin).map(AdminEndpoint::address);
+  }
+
+  /** Returns the metrics endpoint's address, if {@code --metrics} was given. */
+  public Optional<InetSocketAddress> metricsAddress() {
+    return Optional.ofNullable(metrics).map(MetricsEndpoint::address);
+  }
+
   private void disposeServices() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
     scheduler.shutdownNow();
     acceptor.dispose(true);
     connector.dispose(true);

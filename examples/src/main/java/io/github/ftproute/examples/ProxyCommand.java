@@ -112,6 +112,15 @@ final class ProxyCommand {
       description = "Sessions one client address may hold at once, 1..65535 (default: ${DEFAULT-VALUE}).")
   private int maxSessionsPerClient;
 
+  @Option(names = "--admin", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+      description = "Admin HTTP endpoint on a loopback address: GET /backends, PUT"
+          + " /backends/ID/state (UP, DRAINING, DOWN) and /backends/ID/weight (default: off).")
+  private @Nullable InetSocketAddress admin;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+      description = "Prometheus scrape endpoint (GET /metrics) on a loopback address (default: off).")
+  private @Nullable InetSocketAddress metrics;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this text and exit.")
   private boolean help;
 
@@ -156,7 +165,7 @@ final class ProxyCommand {
     }
     return new ProxyOptions(listen, backends, passivePorts, advertised, mode, persistenceTimeout,
         persistenceNetmask, policy, backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout,
-        backendTimeout, drainTimeout, maxSessionsPerClient);
+        backendTimeout, drainTimeout, maxSessionsPerClient, admin, metrics);
   }
 
   /** Turns picocli's complaint into this proxy's one-line form. */

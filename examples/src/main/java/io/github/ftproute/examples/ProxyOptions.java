@@ -42,6 +42,10 @@ import org.jspecify.annotations.Nullable;
  *     (default 30 s)
  * @param maxSessionsPerClient how many sessions one client address may hold at once, 1..65535
  *     (default 64)
+ * @param admin the loopback address of the admin HTTP endpoint (backend state and weight at run
+ *     time), or null for none (the default)
+ * @param metrics the loopback address of the Prometheus scrape endpoint ({@code /metrics}), or null
+ *     for none (the default)
  */
 public record ProxyOptions(
     InetSocketAddress listen,
@@ -58,7 +62,9 @@ public record ProxyOptions(
     Duration controlIdleTimeout,
     Duration backendTimeout,
     Duration drainTimeout,
-    int maxSessionsPerClient) {
+    int maxSessionsPerClient,
+    @Nullable InetSocketAddress admin,
+    @Nullable InetSocketAddress metrics) {
 
   /** The longest duration any option accepts: 365 days, in seconds. */
   static final long MAX_SECONDS = 31_536_000;
@@ -88,6 +94,26 @@ public record ProxyOptions(
     seconds("--backend-timeout", requireNonNull(backendTimeout, "backendTimeout"), 1);
     seconds("--drain-timeout", requireNonNull(drainTimeout, "drainTimeout"), 0);
     check("--max-sessions-per-client", maxSessionsPerClient, 1, 65535);
+    loopback("--admin", admin);
+    loopback("--metrics", metrics);
+  }
+
+  /** The settings without the admin and metrics endpoints (both off). */
+  public ProxyOptions(InetSocketAddress listen, List<BackendOption> backends, PortRange passivePorts,
+      @Nullable InetAddress advertise, Mode mode, Duration persistenceTimeout, int persistenceNetmask, String policy,
+      @Nullable InetAddress backendSource, boolean sharePassivePorts, Duration portQuarantine,
+      Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient) {
+    this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
+        backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
+        maxSessionsPerClient, null, null);
+  }
+
+  /** The admin and metrics endpoints have no authentication: they listen on loopback only. */
+  private static void loopback(String option, @Nullable InetSocketAddress address) {
+    if (address != null && !address.getAddress().isLoopbackAddress()) {
+      throw new IllegalArgumentException(option + ": " + address.getAddress().getHostAddress()
+          + " (expected: a loopback address such as 127.0.0.1; the endpoint has no authentication)");
+    }
   }
 
   /** How the proxy routes. */

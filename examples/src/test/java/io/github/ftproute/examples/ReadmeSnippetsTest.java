@@ -23,7 +23,9 @@ final class ReadmeSnippetsTest {
   @CsvSource({
       "ftp-codec/src/test/java/io/github/ftproute/codec/ReadmeExampleTest.java, README example",
       "routing/src/test/java/io/github/ftproute/routing/ReadmeExampleTest.java, README example",
-      "routing/src/test/java/io/github/ftproute/routing/mina/ReadmeTransportExampleTest.java, README transport example"})
+      "routing/src/test/java/io/github/ftproute/routing/mina/ReadmeTransportExampleTest.java, README transport example",
+      "routing/src/test/java/io/github/ftproute/routing/health/HealthPolicyTest.java, README health example",
+      "metrics-micrometer/src/test/java/io/github/ftproute/metrics/FtpRouteMetricsTest.java, README metrics example"})
   void readme_containsTheExampleFromItsTest(String test, String marker) throws IOException {
     String source = Files.readString(ROOT.resolve(test), StandardCharsets.UTF_8);
     String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);

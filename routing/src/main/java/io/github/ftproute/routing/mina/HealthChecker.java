@@ -1,131 +1,139 @@
 package io.github.ftproute.routing.mina;
 
-import io.github.ftproute.codec.DecodedReply;
-import io.github.ftproute.codec.FtpReply;
-import io.github.ftproute.codec.FtpReplyDecoder;
+import com.google.common.base.Ticker;
 import io.github.ftproute.routing.affinity.Backend;
-import io.github.ftproute.routing.affinity.BackendPool;
-import java.nio.charset.StandardCharsets;
+import io.github.ftproute.routing.health.BackendHealth;
+import io.github.ftproute.routing.health.FtpProbe;
+import io.github.ftproute.routing.health.ProbeSpec;
+import io.github.ftproute.routing.health.ProbeStep;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.mina.core.buffer.IoBuffer;
 import org.apache.mina.core.future.ConnectFuture;
-import org.apache.mina.core.session.IdleStatus;
 import org.apache.mina.core.session.IoSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Probes the backends the way an FTP health check should: open a control connection, read the whole
- * greeting (multi-line, and past {@code 120} delays), send QUIT, each under the probe deadline. A
- * backend that answers 220 is {@code UP}; one that refuses, times out or greets with anything else
- * (421 included) is {@code DOWN}. {@code DRAINING} backends are left alone. Probes go straight to the
- * backend through the transport's connector and never count as client sessions.
+ * Drives {@link FtpProbe}s on the transport's connector for a {@link BackendHealth}: on each run (a
+ * tick of the embedder's scheduler) it moves slow-start ramps on, starts a probe of every backend
+ * that is due, and gives every probe in flight its deadline check. Probes go straight to the backend
+ * (from the transport's backend source address) and never count as client sessions.
  */
 final class HealthChecker {
-  private static final Logger logger = LoggerFactory.getLogger(MinaTransport.class);
-  private static final IoBuffer QUIT = IoBuffer.wrap("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-
   private final MinaTransport transport;
-  private final BackendPool pool;
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final BackendHealth health;
+  private final ProbeSpec spec;
+  private final Ticker ticker;
+  private final Set<Probe> inFlight = ConcurrentHashMap.newKeySet();
 
-  HealthChecker(MinaTransport transport, BackendPool pool) {
+  HealthChecker(MinaTransport transport, BackendHealth health, ProbeSpec spec, Ticker ticker) {
     this.transport = transport;
-    this.pool = pool;
+    this.health = health;
+    this.spec = spec;
+    this.ticker = ticker;
   }
 
-  /** Starts one probe of every backend that has none in flight; results arrive asynchronously. */
+  /** How often {@link #run} should be called for {@code interval}: a tenth of it, 10 ms..100 ms. */
+  static Duration tick(Duration interval) {
+    long millis = Math.max(10, Math.min(100, interval.toMillis() / 10));
+    return Duration.ofMillis(millis);
+  }
+
+  BackendHealth health() {
+    return health;
+  }
+
+  /** Ramps, starts the probes that are due, and checks the deadlines of those in flight. */
   void run() {
-    for (Backend backend : pool.snapshot().backends()) {
-      if (backend.state() != Backend.State.DRAINING && inFlight.add(backend.id())) {
-        probe(backend);
-      }
+    health.advance();
+    for (Backend backend : health.due()) {
+      Probe probe = new Probe(backend);
+      inFlight.add(probe);
+      probe.start();
     }
-  }
-
-  private void probe(Backend backend) {
-    Probe probe = new Probe(backend);
-    ConnectFuture connect = transport.connect(backend.endpoint(), null, null, s -> TransportHandler.attach(s, probe));
-    connect.addListener(future -> {
-      if (!((ConnectFuture) future).isConnected()) {
-        probe.done(false, "refused");
-      }
-    });
+    for (Probe probe : inFlight) {
+      probe.tick();
+    }
   }
 
   /** Marks a backend {@code DOWN} now, after a client's connection to it failed. */
   void markDown(Backend backend, String reason) {
-    pool.snapshot().get(backend.id()).filter(b -> b.state() == Backend.State.UP).ifPresent(b -> {
-      logger.warn("backend {} is DOWN: {}", b.id(), reason);
-      pool.setState(b.id(), Backend.State.DOWN);
-    });
+    health.markDown(backend.id(), reason);
   }
 
   private final class Probe implements Endpoint {
     private final Backend backend;
-    private final FtpReplyDecoder replies = transport.config().codec().newReplyDecoder();
-    private boolean done;
+    private final FtpProbe probe;
+    private @Nullable ConnectFuture connect;
+    private @Nullable IoSession session;
 
     Probe(Backend backend) {
       this.backend = backend;
+      this.probe = FtpProbe.start(spec, transport.config().codec(), ticker);
     }
 
-    @Override
-    public void opened(IoSession session) {
-      session.getConfig().setIdleTime(IdleStatus.BOTH_IDLE,
-          (int) Math.max(1, transport.config().healthTimeout().toSeconds()));
-    }
-
-    @Override
-    public void received(IoSession session, IoBuffer buffer) {
-      replies.decode(buffer.buf(), decoded -> greeted(session, decoded));
-    }
-
-    private void greeted(IoSession session, DecodedReply decoded) {
-      if (decoded instanceof FtpReply reply && reply.code().value() == 120) {
-        return; // "service ready in nnn minutes": the greeting is still to come
+    void start() {
+      ConnectFuture future = transport.connect(backend.endpoint(), transport.config().backendSource(), null,
+          s -> TransportHandler.attach(s, this));
+      synchronized (this) {
+        connect = future;
       }
-      if (done) {
+      future.addListener(f -> {
+        if (!((ConnectFuture) f).isConnected()) {
+          synchronized (this) {
+            apply(probe.refused());
+          }
+        }
+      });
+    }
+
+    synchronized void tick() {
+      apply(probe.tick());
+    }
+
+    @Override
+    public synchronized void opened(IoSession s) {
+      session = s;
+      if (probe.isFinished()) {
+        s.closeNow(); // timed out while connecting
         return;
       }
-      boolean up = decoded instanceof FtpReply reply && reply.code().value() == 220;
-      done(up, up ? "220" : "greeting " + decoded);
-      session.write(QUIT.duplicate());
-      session.closeOnFlush();
+      apply(probe.connected());
     }
 
     @Override
-    public void inputClosed(IoSession session) {
-      session.closeNow();
+    public synchronized void received(IoSession s, IoBuffer buffer) {
+      apply(probe.received(buffer.buf()));
     }
 
     @Override
-    public void closed(IoSession session) {
-      done(false, "closed before greeting");
+    public synchronized void inputClosed(IoSession s) {
+      apply(probe.closed());
+      s.closeNow();
     }
 
     @Override
-    public void idle(IoSession session, IdleStatus status) {
-      done(false, "timeout");
-      session.closeNow();
+    public synchronized void closed(IoSession s) {
+      apply(probe.closed());
     }
 
-    synchronized void done(boolean up, String reason) {
-      if (done) {
-        return;
+    /** Does what the step says; called with this probe's lock held. */
+    private void apply(ProbeStep step) {
+      IoSession s = session;
+      if (s != null && !step.commands().isEmpty() && s.isConnected()) {
+        s.write(IoBuffer.wrap(step.toBackend()));
       }
-      done = true;
-      inFlight.remove(backend.id());
-      Backend now = pool.snapshot().get(backend.id()).orElse(null);
-      if (now == null || now.state() == Backend.State.DRAINING) {
-        return;
+      if (step.closeConnection()) {
+        if (s != null) {
+          s.closeOnFlush();
+        } else if (connect != null) {
+          connect.cancel();
+        }
       }
-      if (up && now.state() == Backend.State.DOWN) {
-        logger.info("backend {} answers again: UP", now.id());
-        pool.setState(now.id(), Backend.State.UP);
-      } else if (!up && now.state() == Backend.State.UP) {
-        markDown(now, reason);
+      step.result().ifPresent(result -> health.record(backend.id(), result));
+      if (probe.isFinished()) {
+        inFlight.remove(this);
       }
     }
   }

@@ -5,6 +5,9 @@ import io.github.ftproute.routing.DataAdmission;
 import io.github.ftproute.routing.FtpSessionRouter;
 import io.github.ftproute.routing.PersistentRoute;
 import io.github.ftproute.routing.affinity.Backend;
+import io.github.ftproute.routing.health.BackendHealth;
+import io.github.ftproute.routing.health.HealthPolicy;
+import io.github.ftproute.routing.health.ProbeSpec;
 import io.github.ftproute.codec.FtpEncoder;
 import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.codec.ReplyCode;
@@ -15,6 +18,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +87,8 @@ public final class MinaTransport implements AutoCloseable {
   private volatile @Nullable CompletableFuture<Boolean> drain;
   private volatile boolean closed;
   private @Nullable HealthChecker health;
+  private @Nullable HealthPolicy healthPolicy;
+  private ProbeSpec probeSpec = ProbeSpec.defaults();
 
   MinaTransport(NioSocketAcceptor acceptor, NioSocketConnector connector, ScheduledExecutorService scheduler,
       TransportConfig config, List<InetAddress> dataAddresses) {
@@ -138,6 +144,15 @@ public final class MinaTransport implements AutoCloseable {
     return binder.bindFailures();
   }
 
+  /**
+   * Returns the health of the backends as the transport's probes see it (counts, latencies, the last
+   * result of each), or empty when health checks are off.
+   */
+  public Optional<BackendHealth> health() {
+    HealthChecker checker = health;
+    return checker == null ? Optional.empty() : Optional.of(checker.health());
+  }
+
   // --- start ------------------------------------------------------------------------------------
 
   void bindControl(List<InetSocketAddress> listen) throws java.io.IOException {
@@ -149,6 +164,12 @@ public final class MinaTransport implements AutoCloseable {
         controlPorts.add(address.getPort());
       }
     }
+  }
+
+  /** Sets the health checks to run from {@link #started}; none when never called. */
+  void healthChecks(HealthPolicy policy, ProbeSpec spec) {
+    this.healthPolicy = policy;
+    this.probeSpec = spec;
   }
 
   void started(FtpSessionRouter built, @Nullable PortRange servicePorts) {
@@ -164,10 +185,12 @@ public final class MinaTransport implements AutoCloseable {
       logger.info("persistence service: {} of {} passive ports bound", bound, servicePorts.size());
     }
     schedule(built::sweep, config.sweepInterval());
-    if (!config.healthInterval().isZero()) {
-      HealthChecker checker = new HealthChecker(this, built.affinityTable().backends());
+    HealthPolicy policy = healthPolicy;
+    if (policy != null) {
+      HealthChecker checker = new HealthChecker(this,
+          BackendHealth.create(built.affinityTable().backends(), policy, built.ticker()), probeSpec, built.ticker());
       health = checker;
-      schedule(checker::run, config.healthInterval());
+      schedule(checker::run, HealthChecker.tick(policy.interval()));
     }
   }
 
@@ -301,8 +324,8 @@ public final class MinaTransport implements AutoCloseable {
 
   private void checkDrained() {
     CompletableFuture<Boolean> future = drain;
-    if (future != null && openSessions() == 0 && future.complete(true)) {
-      scheduler.execute(this::close);
+    if (future != null && openSessions() == 0 && !future.isDone()) {
+      scheduler.execute(this::close); // completes the future with true, once closed
     }
   }
 

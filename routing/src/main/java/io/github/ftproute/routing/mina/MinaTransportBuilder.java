@@ -6,6 +6,8 @@ import io.github.ftproute.codec.FtpCodec;
 import io.github.ftproute.core.PortRange;
 import io.github.ftproute.routing.FtpSessionRouter;
 import io.github.ftproute.routing.FtpSessionRouterBuilder;
+import io.github.ftproute.routing.health.HealthPolicy;
+import io.github.ftproute.routing.health.ProbeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #backendSource}</td><td>none: the operating system chooses</td></tr>
  *   <tr><td>{@link #dataBufferSize}</td><td>128 KiB per read once a connection carries bulk</td></tr>
  *   <tr><td>{@link #spliceHighWater}</td><td>256 KiB queued per direction (resumes at a quarter)</td></tr>
- *   <tr><td>{@link #healthChecks}</td><td>every 2 s, 2 s deadline</td></tr>
+ *   <tr><td>{@link #healthChecks}</td><td>every 2 s ±10%, 2 s deadline per step, greeting, NOOP
+ *       and QUIT, rise 2, fall 3, 10 s slow start</td></tr>
  *   <tr><td>{@link #sweepInterval}</td><td>1 s</td></tr>
  * </table>
  */
@@ -62,6 +65,8 @@ public final class MinaTransportBuilder {
   private Duration healthInterval = Duration.ofSeconds(2);
   private Duration healthTimeout = Duration.ofSeconds(2);
   private Duration sweepInterval = Duration.ofSeconds(1);
+  private @Nullable HealthPolicy healthPolicy = HealthPolicy.defaults();
+  private ProbeSpec probeSpec = ProbeSpec.defaults();
   private final SetOnce set = new SetOnce();
 
   MinaTransportBuilder() {}
@@ -200,8 +205,10 @@ public final class MinaTransportBuilder {
   }
 
   /**
-   * Sets how often every backend is probed (greeting, QUIT) and each probe's deadline; {@link
-   * Duration#ZERO} as the interval turns probes off. Default every 2 s, 2 s deadline.
+   * Sets how often every backend is probed and each probe step's deadline, with the other settings
+   * of {@link HealthPolicy#defaults()} and {@link ProbeSpec#defaults()} (greeting, NOOP, QUIT; rise
+   * 2, fall 3, ±10% jitter, 10 s slow start); {@link Duration#ZERO} as the interval turns probes
+   * off. Default every 2 s, 2 s deadline. Same setting as {@link #healthChecks(HealthPolicy, ProbeSpec)}.
    */
   public MinaTransportBuilder healthChecks(Duration interval, Duration timeout) {
     requireNonNull(interval, "interval");
@@ -211,6 +218,30 @@ public final class MinaTransportBuilder {
     once(11, "healthChecks");
     this.healthInterval = interval;
     this.healthTimeout = seconds("timeout", timeout);
+    if (!interval.isZero()) {
+      this.healthPolicy = HealthPolicy.defaults().withInterval(interval);
+      this.probeSpec = ProbeSpec.defaults().withStepTimeout(timeout);
+    } else {
+      this.healthPolicy = null;
+    }
+    return this;
+  }
+
+  /**
+   * Sets the health checks in full: {@code policy} (rise and fall counts, jittered interval, slow
+   * start) and what each probe does ({@code probe}: NOOP, a check user's login, step deadline, slow
+   * threshold). The transport drives a {@link io.github.ftproute.routing.health.FtpProbe} per backend
+   * on its connector, applies the results to the router's backend pool, and shows them in {@link
+   * MinaTransport#health()}. Same setting as {@link #healthChecks(Duration, Duration)}.
+   */
+  public MinaTransportBuilder healthChecks(HealthPolicy policy, ProbeSpec probe) {
+    requireNonNull(policy, "policy");
+    requireNonNull(probe, "probe");
+    once(11, "healthChecks");
+    this.healthPolicy = policy;
+    this.probeSpec = probe;
+    this.healthInterval = policy.interval();
+    this.healthTimeout = probe.stepTimeout();
     return this;
   }
 
@@ -261,6 +292,9 @@ public final class MinaTransportBuilder {
         (int) backendTimeout.toSeconds(), backendSource, dataBufferSize, spliceHighWater, spliceHighWater / 4,
         healthInterval, healthTimeout, sweepInterval);
     MinaTransport transport = new MinaTransport(acc, con, sch, config, dataAddresses());
+    if (healthPolicy != null) {
+      transport.healthChecks(healthPolicy, probeSpec);
+    }
     try {
       transport.bindControl(listen);
       if (mode == MinaTransport.Mode.REWRITE) {

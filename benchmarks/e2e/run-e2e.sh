@@ -28,6 +28,8 @@
 #   PORT_BASE [21000]  PROFTPD_SESSIONS [500|200]
 #   REWRITE_PORTS [1000]: size of the rewrite proxy's own passive range (a port that carried a
 #                 connection rests 10 s for that client only, so the range does not cap the rate)
+#   POOL=1 adds the data-port pool run (pool.py through the rewrite proxy: churn, then churn + a
+#                 PASV flood) [0]; POOL_CLIENTS [16] POOL_RETRS [400] POOL_FLOOD [3000]
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
 set -euo pipefail
 
@@ -401,6 +403,23 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
+# --- data-port pool (issue 14): churn and a PASV flood through the rewrite proxy -----------------
+# POOL=1: CLIENTS sessions from 127.0.1.x each run POOL_RETRS small EPSV downloads in a row through
+# the rewrite proxy's REWRITE_PORTS-port range (data connections per second, every 425 counted);
+# then the same churn while one more client (127.0.2.10) sends POOL_FLOOD PASVs and never connects.
+POOL=${POOL:-0} POOL_CLIENTS=${POOL_CLIENTS:-16} POOL_RETRS=${POOL_RETRS:-400} POOL_FLOOD=${POOL_FLOOD:-3000}
+pool_lines=()
+if [[ "$POOL" == 1 ]] && [[ " ${active[*]} " == *" rewrite "* ]]; then
+  for flood in 0 "$POOL_FLOOD"; do
+    log "pool: $POOL_CLIENTS clients x $POOL_RETRS RETRs through rewrite, flood $flood PASVs"
+    j=$(timeout -k 5 700 python3 "$here/pool.py" --host 127.0.0.1 --port "$P_REWRITE" --file small.bin \
+      --clients "$POOL_CLIENTS" --retrs "$POOL_RETRS" --flood "$flood" || echo '{"errors": ["pool.py failed"]}')
+    log "  pool: $j"
+    printf 'pool\t%s\t%s\n' "$flood" "$j" >>"$raw"
+    pool_lines+=("- flood of $flood PASVs: \`$j\`")
+  done
+fi
+
 # --- report --------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$OUT")"
 {
@@ -415,6 +434,12 @@ mkdir -p "$(dirname "$OUT")"
   echo
   python3 "$here/report.py" "$raw" "$clk_tck" "$BIG_BYTES"
   echo
+  if ((${#pool_lines[@]})); then
+    echo "Data-port pool through the rewrite proxy ($REWRITE_PORTS ports), $POOL_CLIENTS clients x $POOL_RETRS RETRs of ${SMALL_BYTES} B (benchmarks/e2e/pool.py):"
+    echo
+    printf '%s\n' "${pool_lines[@]}"
+    echo
+  fi
   echo "Command lines:"
   echo
   for t in "${active[@]}"; do echo "- $t: \`${CMDLINE[$t]}\`"; done

@@ -410,13 +410,17 @@ done
 POOL=${POOL:-0} POOL_CLIENTS=${POOL_CLIENTS:-16} POOL_RETRS=${POOL_RETRS:-400} POOL_FLOOD=${POOL_FLOOD:-3000}
 pool_lines=()
 if [[ "$POOL" == 1 ]] && [[ " ${active[*]} " == *" rewrite "* ]]; then
-  for flood in 0 "$POOL_FLOOD"; do
-    log "pool: $POOL_CLIENTS clients x $POOL_RETRS RETRs through rewrite, flood $flood PASVs"
-    j=$(timeout -k 5 700 python3 "$here/pool.py" --host 127.0.0.1 --port "$P_REWRITE" --file small.bin \
+  # direct first (when measured): the rate the clients and vsftpd reach without a proxy
+  runs=("rewrite 0" "rewrite $POOL_FLOOD")
+  [[ " ${active[*]} " == *" direct "* ]] && runs=("direct 0" "${runs[@]}")
+  for run in "${runs[@]}"; do
+    read -r t flood <<<"$run"
+    log "pool: $POOL_CLIENTS clients x $POOL_RETRS RETRs through $t, flood $flood PASVs"
+    j=$(timeout -k 5 700 python3 "$here/pool.py" --host "${HOST[$t]}" --port "${PORT[$t]}" --file small.bin \
       --clients "$POOL_CLIENTS" --retrs "$POOL_RETRS" --flood "$flood" || echo '{"errors": ["pool.py failed"]}')
     log "  pool: $j"
-    printf 'pool\t%s\t%s\n' "$flood" "$j" >>"$raw"
-    pool_lines+=("- flood of $flood PASVs: \`$j\`")
+    printf 'pool\t%s\t%s\t%s\n' "$t" "$flood" "$j" >>"$raw"
+    pool_lines+=("- $t, flood of $flood PASVs: \`$j\`")
   done
 fi
 

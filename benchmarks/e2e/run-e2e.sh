@@ -257,13 +257,14 @@ proftpd_prepare() {
     local deb
     for deb in "$pf_cache"/debs/*.deb; do dpkg-deb -x "$deb" "$pf_cache/root" || return 1; done
   fi
-  if ldd "$bin" "$mod" | grep -q 'not found'; then
+  # (grep -q would end the pipe early, and under pipefail ldd's SIGPIPE would read as "none missing")
+  if [[ -n "$(ldd "$bin" "$mod" 2>&1 | grep 'not found' || true)" ]]; then
     log "installing proftpd's libraries"
     apt_install libhiredis0.14 libmemcached11 libmemcachedutil2 libsodium23 libsqlite3-0 libidn2-0 \
       libcap2 libacl1 libpcre2-posix3 libssl3 || return 1
   fi
   [[ -f "${pf_preload%% *}" && -f "${pf_preload##* }" ]] || return 1
-  ldd "$bin" "$mod" | grep -q 'not found' && return 1
+  [[ -z "$(ldd "$bin" "$mod" 2>&1 | grep 'not found' || true)" ]] || return 1
   return 0
 }
 if want proftpd; then

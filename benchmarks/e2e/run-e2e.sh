@@ -29,7 +29,7 @@
 #   REWRITE_PORTS [1000]: size of the rewrite proxy's own passive range (a port that carried a
 #                 connection rests 10 s for that client only, so the range does not cap the rate)
 #   POOL=1 adds the data-port pool run (pool.py through the rewrite proxy: churn, then churn + a
-#                 PASV flood) [0]; POOL_CLIENTS [16] POOL_RETRS [400] POOL_FLOOD [3000]
+#                 PASV flood) [0]; POOL_CLIENTS [32] POOL_RETRS [200] POOL_FLOOD [3000]
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
 set -euo pipefail
 
@@ -408,7 +408,9 @@ done
 # POOL=1: CLIENTS sessions from 127.0.1.x each run POOL_RETRS small EPSV downloads in a row through
 # the rewrite proxy's REWRITE_PORTS-port range (data connections per second, every 425 counted);
 # then the same churn while one more client (127.0.2.10) sends POOL_FLOOD PASVs and never connects.
-POOL=${POOL:-0} POOL_CLIENTS=${POOL_CLIENTS:-16} POOL_RETRS=${POOL_RETRS:-400} POOL_FLOOD=${POOL_FLOOD:-3000}
+# 32 clients of 200: each stays under the allocator's per-client share (128 leases/s sustained,
+# bursts of 256; DataPortAllocator's defaults), so any 425 they see is the flood's doing.
+POOL=${POOL:-0} POOL_CLIENTS=${POOL_CLIENTS:-32} POOL_RETRS=${POOL_RETRS:-200} POOL_FLOOD=${POOL_FLOOD:-3000}
 pool_lines=()
 if [[ "$POOL" == 1 ]] && [[ " ${active[*]} " == *" rewrite "* ]]; then
   # direct first (when measured): the rate the clients and vsftpd reach without a proxy

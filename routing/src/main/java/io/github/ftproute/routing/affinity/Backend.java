@@ -63,9 +63,9 @@ public record Backend(String id, InetSocketAddress endpoint, int weight, State s
   /**
    * Which PROXY protocol header the proxy sends first on its control connections to a backend, so the
    * backend sees the real client address. Data connections never carry one (it would end up in the
-   * file). Health probes send the version 2 {@code LOCAL} command to a {@link #V2} backend and no
-   * header to a {@link #V1} one (version 1 has no LOCAL; such a backend must accept probes without a
-   * header, or be probed with health checks off).
+   * file). Health probes send the version 2 {@code LOCAL} command to a {@link #V2} backend and {@code
+   * PROXY UNKNOWN} to a {@link #V1} one (version 1 has no LOCAL): the backend then uses the probe
+   * connection's own addresses.
    */
   public enum ProxyHeader {
     /** No header: the backend sees the proxy's address. */

@@ -11,6 +11,7 @@ import io.github.ftproute.codec.FtpReplyDecoder;
 import io.github.ftproute.codec.FtpVerb;
 import io.github.ftproute.codec.proxy.ProxyHeader;
 import io.github.ftproute.codec.proxy.ProxyProtocol;
+import io.github.ftproute.codec.proxy.ProxyVersion;
 import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.health.ProbeResult.Reason;
 import java.nio.ByteBuffer;
@@ -82,13 +83,17 @@ public final class FtpProbe {
 
   /**
    * Returns the bytes a transport sends first on a probe's connection to a backend that expects
-   * {@code proxyHeader}: the version 2 {@code LOCAL} header (the backend then uses the connection's own
-   * addresses, and knows it is no client), or nothing for {@code NONE} and {@code V1} (version 1 has no
-   * LOCAL command, and a made-up client address would count as a client). A new array each call.
+   * {@code proxyHeader}: the version 2 {@code LOCAL} header, or {@code PROXY UNKNOWN} in version 1
+   * (which has no LOCAL): either way the backend uses the connection's own addresses and sees no made-up
+   * client; nothing for {@code NONE}. A new array each call.
    */
   public static byte[] preamble(Backend.ProxyHeader proxyHeader) {
     requireNonNull(proxyHeader, "proxyHeader");
-    return proxyHeader == Backend.ProxyHeader.V2 ? ProxyProtocol.encode(ProxyHeader.local()) : new byte[0];
+    return switch (proxyHeader) {
+      case V2 -> ProxyProtocol.encode(ProxyHeader.local());
+      case V1 -> ProxyProtocol.encode(ProxyHeader.unknown(ProxyVersion.V1));
+      case NONE -> new byte[0];
+    };
   }
 
   /** The TCP connection is open: wait for the greeting. */

@@ -160,7 +160,8 @@ final class MinaTransportProxyProtocolTest {
       ScriptedBackend.drain(in);
     };
     try (ScriptedBackend backend = ScriptedBackend.start(script);
-        ProxyRig proxy = rig(backend.backend("b").withProxyHeader(Backend.ProxyHeader.V1), b -> {})) {
+        ProxyRig proxy = rig(backend.backend("b").withProxyHeader(Backend.ProxyHeader.V1),
+            b -> b.healthChecks(Duration.ZERO, Duration.ofSeconds(1)))) {
       try (RawFtpClient client = RawFtpClient.connect(proxy.address(), UPSTREAM, v2(CLIENT, DIALLED))) {
         assertThat(client.readReply()).isEqualTo("220 hello");
       }

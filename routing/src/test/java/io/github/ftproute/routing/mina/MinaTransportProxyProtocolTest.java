@@ -197,6 +197,19 @@ final class MinaTransportProxyProtocolTest {
     }
   }
 
+  @Test
+  void builder_proxySettings_validatedAndSetOnce() {
+    MinaTransportBuilder builder = MinaTransport.builder();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.proxyProtocolFrom(List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("upstreams");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.proxyProtocolTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proxyProtocolTimeout");
+    builder.proxyProtocolFrom(List.of(Cidr.parse("10.0.0.0/8")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.proxyProtocolFrom(List.of(Cidr.parse("::/0"))))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   // --- helpers -----------------------------------------------------------------------------------
 
   private ProxyRig rig(Backend backend, Consumer<MinaTransportBuilder> more) {

@@ -259,7 +259,8 @@ public final class MinaTransport implements AutoCloseable {
     InetAddress from = passive ? config.backendSource() : relay.clientFacingAddress().getAddress();
     return DataLink.connect(this, session, admitted.target(), from,
         passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED, early,
-        () -> relay.dataFinished(admitted.connection()));
+        () -> relay.dataFinished(admitted.connection(), passive ? session.getReadBytes() : session.getWrittenBytes(),
+            passive ? session.getWrittenBytes() : session.getReadBytes()));
   }
 
   private @Nullable Endpoint persistent(FtpSessionRouter r, IoSession session, InetSocketAddress remote, int localPort,
@@ -278,9 +279,11 @@ public final class MinaTransport implements AutoCloseable {
       MinaSessions.configureControl(session, 0, IdleStatus.READER_IDLE); // unread: no FTP deadlines apply
       persistentSessions.incrementAndGet();
     }
+    long opened = r.ticker().read();
     return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, early, () -> {
       routed.connection().close();
       if (control) {
+        SessionLog.persistent(session, routed, r.ticker().read() - opened);
         persistentSessions.decrementAndGet();
         checkDrained();
       }

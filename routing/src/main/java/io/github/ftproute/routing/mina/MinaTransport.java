@@ -283,7 +283,7 @@ public final class MinaTransport implements AutoCloseable {
     return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, early, () -> {
       routed.connection().close();
       if (control) {
-        SessionLog.persistent(session, routed, r.ticker().read() - opened);
+        SessionLog.persistent(session, remote, routed, r.ticker().read() - opened);
         persistentSessions.decrementAndGet();
         checkDrained();
       }

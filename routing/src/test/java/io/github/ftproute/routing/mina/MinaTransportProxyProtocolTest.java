@@ -198,6 +198,26 @@ final class MinaTransportProxyProtocolTest {
   }
 
   @Test
+  void persistenceMode_headerStripped_affinityByHeaderSource() throws Exception {
+    PortRange range = FreePorts.block(20, "127.0.0.1", "127.0.0.2");
+    try (FtpServerBackend backend = FtpServerBackend.start("persist", "127.0.0.2", range, "127.0.0.1")) {
+      BackendPool pool = BackendPool.of(backend.backend());
+      try (ProxyRig proxy = ProxyRig.start(pool, range, FtpSessionRouter.builder().backends(pool).dataPorts(range),
+              ProxyRig.noProbes(t -> t.persistence(range)
+                  .proxyProtocolFrom(List.of(Cidr.parse(UPSTREAM + "/32"))).proxyProtocolTimeout(Duration.ofSeconds(1))));
+          RawFtpClient client = RawFtpClient.connect(proxy.address(), UPSTREAM, v2(CLIENT, DIALLED))) {
+        client.login(); // a header passed on unread would reach the backend as a bad first command
+        var table = proxy.router().affinityTable();
+        var netmask = proxy.router().persistenceNetmask();
+
+        assertThat(table.entry(netmask.keyOf(CLIENT.getAddress()))).isPresent();
+        assertThat(table.entry(netmask.keyOf(InetAddress.getByName(UPSTREAM)))).isEmpty();
+        client.expect("QUIT", "221");
+      }
+    }
+  }
+
+  @Test
   void builder_proxySettings_validatedAndSetOnce() {
     MinaTransportBuilder builder = MinaTransport.builder();
 

@@ -8,4 +8,5 @@ module io.github.ftproute.codec {
 
   exports io.github.ftproute.codec;
   exports io.github.ftproute.codec.mina;
+  exports io.github.ftproute.codec.proxy;
 }

@@ -67,7 +67,7 @@ public final class FtpProxy implements AutoCloseable {
     List<Backend> list = new ArrayList<>();
     for (ProxyOptions.BackendOption b : options.backends()) {
       String id = b.address().getAddress().getHostAddress() + ":" + b.address().getPort();
-      list.add(new Backend(id, b.address(), b.weight(), Backend.State.UP));
+      list.add(new Backend(id, b.address(), b.weight(), Backend.State.UP, b.proxyProtocol()));
     }
     this.backends = BackendPool.of(list);
     FtpSessionRouterBuilder router = FtpSessionRouter.builder()
@@ -80,6 +80,9 @@ public final class FtpProxy implements AutoCloseable {
         .quarantine(options.portQuarantine())
         .sharedPorts(options.sharePassivePorts())
         .listener(refusals);
+    for (ProxyOptions.AdvertiseFor a : options.advertiseFor()) {
+      router.advertiseFor(a.clients(), a.address());
+    }
     if (options.advertise() != null) {
       router.advertisedAddress(options.advertise());
     }
@@ -91,6 +94,9 @@ public final class FtpProxy implements AutoCloseable {
         .listen(options.listen())
         .controlIdleTimeout(options.controlIdleTimeout())
         .backendTimeout(options.backendTimeout());
+    if (!options.proxyProtocolFrom().isEmpty()) {
+      builder.proxyProtocolFrom(options.proxyProtocolFrom());
+    }
     if (options.backendSource() != null) {
       builder.backendSource(options.backendSource());
     }

@@ -1,5 +1,7 @@
 package io.github.ftproute.examples;
 
+import io.github.ftproute.core.Cidr;
+import io.github.ftproute.routing.affinity.Backend;
 import com.google.common.net.InetAddresses;
 import io.github.ftproute.core.PortRange;
 import java.net.InetAddress;
@@ -27,7 +29,8 @@ import picocli.CommandLine.TypeConversionException;
  */
 @Command(
     name = "proxy",
-    customSynopsis = "java -jar ftproute-examples.jar proxy --backend HOST:PORT[,weight=N]... [OPTIONS]",
+    customSynopsis = "java -jar ftproute-examples.jar proxy --backend HOST:PORT[,weight=N][,proxy-protocol=v1|v2]..."
+        + " [OPTIONS]",
     description = "Runs the FTP load-balancing proxy in front of one or more backend FTP servers."
         + " Addresses are IP literals (no DNS); an IPv6 HOST:PORT is written [HOST]:PORT.",
     separator = " ",
@@ -42,7 +45,8 @@ final class ProxyCommand {
   private InetSocketAddress listen;
 
   @Option(names = "--backend", paramLabel = "HOST:PORT[,weight=N]", converter = BackendConverter.class,
-      description = "A backend FTP server and its weight, 0..65535 (default weight 1);"
+      description = "A backend FTP server and its weight, 0..65535 (default weight 1); with"
+          + " ,proxy-protocol=v1|v2 it gets that PROXY header on control connections (default none);"
           + " repeat for more, at least one.")
   private List<ProxyOptions.BackendOption> backends = new ArrayList<>();
 
@@ -121,6 +125,17 @@ final class ProxyCommand {
       description = "Prometheus scrape endpoint (GET /metrics) on a loopback address (default: off).")
   private @Nullable InetSocketAddress metrics;
 
+  @Option(names = "--proxy-protocol-from", paramLabel = "CIDR", split = ",", hideParamSyntax = true,
+      converter = CidrConverter.class,
+      description = "Upstream tiers (HAProxy, a cloud NLB) whose control and data connections begin with a"
+          + " PROXY v1/v2 header; its source is the client. CIDR[,CIDR...], repeatable (default: none).")
+  private List<Cidr> proxyProtocolFrom = new ArrayList<>();
+
+  @Option(names = "--advertise-for", paramLabel = "CIDR=ADDRESS", converter = AdvertiseForConverter.class,
+      description = "Address for 227 replies to clients from CIDR, ahead of any other; the first"
+          + " match wins. Repeatable (default: none).")
+  private List<ProxyOptions.AdvertiseFor> advertiseFor = new ArrayList<>();
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this text and exit.")
   private boolean help;
 
@@ -160,12 +175,13 @@ final class ProxyCommand {
 
   private ProxyOptions toOptions() {
     InetAddress advertised = advertise;
-    if (advertised == null && !listen.getAddress().isAnyLocalAddress()) {
+    // behind a PROXY protocol tier the address the client dialled is the header's destination
+    if (advertised == null && !listen.getAddress().isAnyLocalAddress() && proxyProtocolFrom.isEmpty()) {
       advertised = listen.getAddress();
     }
     return new ProxyOptions(listen, backends, passivePorts, advertised, mode, persistenceTimeout,
         persistenceNetmask, policy, backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout,
-        backendTimeout, drainTimeout, maxSessionsPerClient, admin, metrics);
+        backendTimeout, drainTimeout, maxSessionsPerClient, admin, metrics, proxyProtocolFrom, advertiseFor);
   }
 
   /** Turns picocli's complaint into this proxy's one-line form. */
@@ -250,13 +266,51 @@ final class ProxyCommand {
     public ProxyOptions.BackendOption convert(String value) {
       String[] parts = value.split(",", -1);
       int weight = 1;
+      Backend.ProxyHeader proxyProtocol = Backend.ProxyHeader.NONE;
       for (int i = 1; i < parts.length; i++) {
-        if (!parts[i].startsWith("weight=")) {
-          throw new BadValue(value, "HOST:PORT[,weight=N]");
+        if (parts[i].startsWith("weight=")) {
+          weight = number(" weight", parts[i].substring("weight=".length()), 0, 65535);
+        } else if (parts[i].startsWith("proxy-protocol=")) {
+          proxyProtocol = switch (parts[i].substring("proxy-protocol=".length())) {
+            case "v1" -> Backend.ProxyHeader.V1;
+            case "v2" -> Backend.ProxyHeader.V2;
+            case "none" -> Backend.ProxyHeader.NONE;
+            default -> throw new BadValue(" proxy-protocol", parts[i].substring("proxy-protocol=".length()),
+                "v1, v2 or none");
+          };
+        } else {
+          throw new BadValue(value, "HOST:PORT[,weight=N][,proxy-protocol=v1|v2]");
         }
-        weight = number(" weight", parts[i].substring("weight=".length()), 0, 65535);
       }
-      return new ProxyOptions.BackendOption(hostPort(parts[0]), weight);
+      return new ProxyOptions.BackendOption(hostPort(parts[0]), weight, proxyProtocol);
+    }
+  }
+
+  static final class CidrConverter implements ITypeConverter<Cidr> {
+    @Override
+    public Cidr convert(String value) {
+      try {
+        return Cidr.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(value, "an IPv4 or IPv6 block such as 10.0.0.0/8");
+      }
+    }
+  }
+
+  static final class AdvertiseForConverter implements ITypeConverter<ProxyOptions.AdvertiseFor> {
+    @Override
+    public ProxyOptions.AdvertiseFor convert(String value) {
+      int eq = value.indexOf('=');
+      if (eq <= 0) {
+        throw new BadValue(value, "CIDR=ADDRESS");
+      }
+      Cidr clients;
+      try {
+        clients = Cidr.parse(value.substring(0, eq));
+      } catch (IllegalArgumentException e) {
+        throw new BadValue(" CIDR", value.substring(0, eq), "an IPv4 or IPv6 block such as 10.0.0.0/8");
+      }
+      return new ProxyOptions.AdvertiseFor(clients, literal(value.substring(eq + 1)));
     }
   }
 

@@ -1,5 +1,7 @@
 package io.github.ftproute.examples;
 
+import io.github.ftproute.core.Cidr;
+import io.github.ftproute.routing.affinity.Backend;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ftproute.core.PortRange;
@@ -46,6 +48,9 @@ import org.jspecify.annotations.Nullable;
  *     time), or null for none (the default)
  * @param metrics the loopback address of the Prometheus scrape endpoint ({@code /metrics}), or null
  *     for none (the default)
+ * @param proxyProtocolFrom upstream tiers whose connections (control and data) must begin with a
+ *     PROXY protocol header, whose source is then the client (default none)
+ * @param advertiseFor addresses to put in 227 replies by client network, first match wins (default none)
  */
 public record ProxyOptions(
     InetSocketAddress listen,
@@ -64,7 +69,9 @@ public record ProxyOptions(
     Duration drainTimeout,
     int maxSessionsPerClient,
     @Nullable InetSocketAddress admin,
-    @Nullable InetSocketAddress metrics) {
+    @Nullable InetSocketAddress metrics,
+    List<Cidr> proxyProtocolFrom,
+    List<AdvertiseFor> advertiseFor) {
 
   /** The longest duration any option accepts: 365 days, in seconds. */
   static final long MAX_SECONDS = 31_536_000;
@@ -96,6 +103,33 @@ public record ProxyOptions(
     check("--max-sessions-per-client", maxSessionsPerClient, 1, 65535);
     loopback("--admin", admin);
     loopback("--metrics", metrics);
+    proxyProtocolFrom = List.copyOf(requireNonNull(proxyProtocolFrom, "proxyProtocolFrom"));
+    advertiseFor = List.copyOf(requireNonNull(advertiseFor, "advertiseFor"));
+  }
+
+  /** The settings without PROXY protocol upstreams and advertised addresses by client network. */
+  public ProxyOptions(InetSocketAddress listen, List<BackendOption> backends, PortRange passivePorts,
+      @Nullable InetAddress advertise, Mode mode, Duration persistenceTimeout, int persistenceNetmask, String policy,
+      @Nullable InetAddress backendSource, boolean sharePassivePorts, Duration portQuarantine,
+      Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient,
+      @Nullable InetSocketAddress admin, @Nullable InetSocketAddress metrics) {
+    this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
+        backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
+        maxSessionsPerClient, admin, metrics, List.of(), List.of());
+  }
+
+  /**
+   * One {@code --advertise-for CIDR=ADDRESS}.
+   *
+   * @param clients the client network
+   * @param address what 227 replies announce to it
+   */
+  public record AdvertiseFor(Cidr clients, InetAddress address) {
+    /** Checks for null. */
+    public AdvertiseFor {
+      requireNonNull(clients, "clients");
+      requireNonNull(address, "address");
+    }
   }
 
   /** The settings without the admin and metrics endpoints (both off). */
@@ -105,7 +139,7 @@ public record ProxyOptions(
       Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient) {
     this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
         backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
-        maxSessionsPerClient, null, null);
+        maxSessionsPerClient, null, null, List.of(), List.of());
   }
 
   /** The admin and metrics endpoints have no authentication: they listen on loopback only. */
@@ -129,8 +163,14 @@ public record ProxyOptions(
    *
    * @param address the backend's control address
    * @param weight its weight, 0..65535 (default 1)
+   * @param proxyProtocol the PROXY header the backend expects on control connections (default none)
    */
-  public record BackendOption(InetSocketAddress address, int weight) {
+  public record BackendOption(InetSocketAddress address, int weight, Backend.ProxyHeader proxyProtocol) {
+    /** A backend that expects no PROXY header. */
+    public BackendOption(InetSocketAddress address, int weight) {
+      this(address, weight, Backend.ProxyHeader.NONE);
+    }
+
     /**
      * Checks the weight.
      *
@@ -139,6 +179,7 @@ public record ProxyOptions(
     public BackendOption {
       requireNonNull(address, "address");
       check("--backend weight", weight, 0, 65535);
+      requireNonNull(proxyProtocol, "proxyProtocol");
     }
   }
 

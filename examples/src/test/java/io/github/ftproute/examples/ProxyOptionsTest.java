@@ -143,7 +143,7 @@ final class ProxyOptionsTest {
         Arguments.of(List.of("--backend", "10.0.0.5:21", "--listen", "127.0.0.1:x"),
             "--listen port: x (expected: 0..65535)"),
         Arguments.of(List.of("--backend", "10.0.0.5:21,weight=1,pool=a"),
-            "--backend: 10.0.0.5:21,weight=1,pool=a (expected: HOST:PORT[,weight=N])"),
+            "--backend: 10.0.0.5:21,weight=1,pool=a (expected: HOST:PORT[,weight=N][,proxy-protocol=v1|v2])"),
         Arguments.of(List.of("--backend", "10.0.0.5:21,weight=65536"), "--backend weight: 65536 (expected: 0..65535)"),
         Arguments.of(List.of("--backend", "10.0.0.5:21", "--passive-ports", "70000-1"),
             "--passive-ports: port: 70000 in '70000-1' (expected: 1..65535)"),

@@ -114,7 +114,8 @@ final class DataCommands {
    * minimum, and the proxy must have an address of the family a 227 needs. Data goes to the backend's
    * control address with the announced port unless the router trusts announced addresses.
    */
-  static Object passiveTarget(FtpReply reply, InetAddress backendAddress, InetSocketAddress local, SessionRules rules) {
+  static Object passiveTarget(FtpReply reply, InetAddress backendAddress, InetAddress client, InetSocketAddress local,
+      InetAddress dialled, SessionRules rules) {
     if (!(PassiveReply.parse(reply) instanceof ParseResult.Ok<PassiveReply> ok)) {
       return cannotOpen("the server announced no usable address");
     }
@@ -123,7 +124,7 @@ final class DataCommands {
       return cannotOpen("the server announced a privileged port");
     }
     InetAddress targetAddress = rules.trustAnnouncedAddress() ? passive.address().orElse(backendAddress) : backendAddress;
-    InetAddress advertised = rules.advertisedAddress(local, reply.code().value() == 227);
+    InetAddress advertised = rules.advertisedAddress(client, local, dialled, reply.code().value() == 227);
     if (advertised == null) {
       return cannotOpen("no IPv4 address to offer, use EPSV");
     }

@@ -16,6 +16,7 @@ import io.github.ftproute.core.LeasePurpose;
 import io.github.ftproute.core.PortLease;
 import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.affinity.Routed;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,7 @@ public final class FtpSession implements AutoCloseable {
   private final long id;
   private final InetSocketAddress client;
   private final InetSocketAddress local;
+  private final InetAddress dialled;
   private final ClientKey key;
   private final Routed routed;
   private final @Nullable Object attachment;
@@ -99,8 +101,8 @@ public final class FtpSession implements AutoCloseable {
   private boolean loggedIn;
 
   FtpSession(FtpSessionRouter router, SessionRules rules, DataPortAllocator allocator, RouterListener listener,
-      Ticker ticker, long id, InetSocketAddress client, InetSocketAddress local, ClientKey key, Routed routed,
-      @Nullable Object attachment) {
+      Ticker ticker, long id, InetSocketAddress client, InetSocketAddress local, InetAddress dialled, ClientKey key,
+      Routed routed, @Nullable Object attachment) {
     this.router = router;
     this.rules = rules;
     this.allocator = allocator;
@@ -109,6 +111,7 @@ public final class FtpSession implements AutoCloseable {
     this.id = id;
     this.client = client;
     this.local = local;
+    this.dialled = dialled;
     this.key = key;
     this.routed = routed;
     this.attachment = attachment;
@@ -226,7 +229,7 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private CommandDecision epsv(FtpCommand command) {
-    Object outcome = DataCommands.epsv(command, local.getAddress());
+    Object outcome = DataCommands.epsv(command, dialled);
     if (outcome instanceof FtpReply refusal) {
       return answer(command, refusal);
     }
@@ -298,7 +301,8 @@ public final class FtpSession implements AutoCloseable {
   }
 
   private ReplyDecision passive(FtpReply reply) {
-    Object checked = DataCommands.passiveTarget(reply, routed.backend().endpoint().getAddress(), local, rules);
+    Object checked = DataCommands.passiveTarget(reply, routed.backend().endpoint().getAddress(), client.getAddress(), local,
+        dialled, rules);
     if (checked instanceof FtpReply refusal) {
       return refusePassive(reply, refusal);
     }

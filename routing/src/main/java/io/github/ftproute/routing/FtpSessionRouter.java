@@ -123,8 +123,30 @@ public final class FtpSessionRouter {
    * @throws IllegalArgumentException if an address is unresolved
    */
   public SessionOpening openSession(InetSocketAddress client, InetSocketAddress listener, @Nullable Object attachment) {
+    requireNonNull(listener, "listener");
+    return openSession(client, listener, listener, attachment);
+  }
+
+  /**
+   * Opens a session for a client that an upstream tier (a PROXY protocol sender) relayed: like
+   * {@link #openSession(InetSocketAddress, InetSocketAddress, Object)}, with {@code client} the
+   * header's source and {@code dialled} the address the client dialled (the header's destination),
+   * which passive replies announce unless an advertised address is configured, and whose family
+   * decides {@code EPSV 1}/{@code EPSV 2}.
+   *
+   * @param client the client's address and port, as the upstream tier reports it
+   * @param listener the proxy's local address and port of the control connection (matched by
+   *     {@link FtpSessionRouterBuilder#advertise})
+   * @param dialled the address the client dialled
+   * @param attachment the embedder's object for the session; may be null
+   * @throws IllegalArgumentException if an address is unresolved
+   */
+  public SessionOpening openSession(InetSocketAddress client, InetSocketAddress listener, InetSocketAddress dialled,
+      @Nullable Object attachment) {
     requireNonNull(client, "client");
     requireNonNull(listener, "listener");
+    requireNonNull(dialled, "dialled");
+    InetAddress dialledAddress = requireResolved(dialled, "dialled");
     ClientKey key = netmask.keyOf(requireResolved(client, "client"));
     requireResolved(listener, "listener");
     if (!acquireSessionSlot(key)) {
@@ -138,7 +160,7 @@ public final class FtpSessionRouter {
           FtpReply.of(ReplyCode.SERVICE_NOT_AVAILABLE, "Service not available, no server to take you"));
     }
     FtpSession session = new FtpSession(this, rules, allocator, this.listener, ticker, sessionIds.incrementAndGet(),
-        client, listener, key, routed, attachment);
+        client, listener, dialledAddress, key, routed, attachment);
     this.listener.sessionOpened(session);
     return new SessionOpening.Opened(session);
   }

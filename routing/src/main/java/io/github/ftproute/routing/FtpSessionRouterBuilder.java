@@ -3,6 +3,7 @@ package io.github.ftproute.routing;
 import static java.util.Objects.requireNonNull;
 
 import com.google.common.base.Ticker;
+import io.github.ftproute.core.Cidr;
 import io.github.ftproute.core.DataPortAllocator;
 import io.github.ftproute.core.PersistenceNetmask;
 import io.github.ftproute.core.PortProbe;
@@ -35,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #dataPortAllocator}, or {@link #dataPorts} with {@link #acceptTimeout},
  *       {@link #quarantine}, {@link #maxLeasesPerClient}</td><td>required; 30 s, 10 s, 16</td></tr>
  *   <tr><td>{@link #persistenceNetmask}</td><td>{@code /32}, {@code /128}</td></tr>
- *   <tr><td>{@link #advertise}, {@link #advertisedAddress}</td><td>the address the client dialled</td></tr>
+ *   <tr><td>{@link #advertiseFor}, {@link #advertise}, {@link #advertisedAddress}</td><td>the address the
+ *       client dialled</td></tr>
  *   <tr><td>{@link #trustAnnouncedAddress}</td><td>false: data goes to the backend's control address</td></tr>
  *   <tr><td>{@link #minimumActivePort}</td><td>{@value FtpSessionRouter#DEFAULT_MINIMUM_ACTIVE_PORT}</td></tr>
  *   <tr><td>{@link #minimumPassivePort}</td><td>{@value FtpSessionRouter#DEFAULT_MINIMUM_PASSIVE_PORT}</td></tr>
@@ -73,6 +75,7 @@ public final class FtpSessionRouterBuilder {
   private PersistenceNetmask netmask = PersistenceNetmask.NONE;
   private final List<SessionRules.Advertisement> advertisements = new ArrayList<>();
   private @Nullable InetAddress advertisedDefault;
+  private final List<SessionRules.ClientAdvertisement> clientAdvertisements = new ArrayList<>();
   private boolean trustAnnouncedAddress;
   private boolean replaceForeignActiveAddress;
   private int minimumActivePort = FtpSessionRouter.DEFAULT_MINIMUM_ACTIVE_PORT;
@@ -235,8 +238,23 @@ public final class FtpSessionRouterBuilder {
   }
 
   /**
+   * Announces {@code address} in passive replies to clients from {@code clients} (for instance the
+   * internal VIP to {@code 10.0.0.0/8}, the public one to everyone else), before any per-listener or
+   * default address. Repeatable: the first matching block of the wanted family wins (a 227 takes an
+   * IPv4 address), so list narrower blocks first. The client is the PROXY header's source behind an
+   * upstream tier.
+   */
+  public FtpSessionRouterBuilder advertiseFor(Cidr clients, InetAddress address) {
+    requireNonNull(clients, "clients");
+    requireNonNull(address, "address");
+    clientAdvertisements.add(new SessionRules.ClientAdvertisement(clients, address));
+    return this;
+  }
+
+  /**
    * Announces {@code address} in passive replies of listeners without their own {@link #advertise}.
-   * Default: the local address of each control connection, the address the client dialled (right
+   * Default: the address the client dialled: the local address of its control connection, or the PROXY
+   * header's destination behind an upstream tier (right
    * behind DNS round robin and cloud load balancers); fix it only when clients cannot reach that.
    */
   public FtpSessionRouterBuilder advertisedAddress(InetAddress address) {
@@ -393,7 +411,8 @@ public final class FtpSessionRouterBuilder {
       builtAllocator = allocatorBuilder.ticker(ticker).build();
     }
     SessionRules rules = new SessionRules(trustAnnouncedAddress, replaceForeignActiveAddress, minimumActivePort,
-        minimumPassivePort, maxLeasesPerSession, leaseWindowNanos, advertisements, advertisedDefault);
+        minimumPassivePort, maxLeasesPerSession, leaseWindowNanos, advertisements, advertisedDefault,
+        clientAdvertisements);
     return new FtpSessionRouter(builtTable, builtAllocator, netmask, rules, listener, ticker, maxSessionsPerClient,
         serviceControlPort, servicePorts);
   }

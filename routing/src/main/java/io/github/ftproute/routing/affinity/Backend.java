@@ -24,15 +24,17 @@ import java.net.InetSocketAddress;
  *   <tr><td>{@code DOWN}</td><td>no</td><td>dropped: the next connection is re-balanced</td></tr>
  * </table>
  *
- * <p>Instances are immutable; derive changed copies with {@link #withWeight}, {@link #withState}
- * and {@link #withEndpoint}. Equality is on all four components.
+ * <p>Instances are immutable; derive changed copies with {@link #withWeight}, {@link #withState},
+ * {@link #withEndpoint} and {@link #withProxyHeader}. Equality is on all five components.
  *
  * @param id the backend's name: 1 to 255 characters, none of them a control character
  * @param endpoint the control-connection address (IP literal and port), never unresolved
  * @param weight the relative share of new clients, 0..65535; 0 takes no new clients
  * @param state whether the backend takes new clients, keeps existing ones, or neither
+ * @param proxyHeader the PROXY protocol header the backend expects at the start of each control
+ *     connection (never on data connections); {@link ProxyHeader#NONE} by default
  */
-public record Backend(String id, InetSocketAddress endpoint, int weight, State state) {
+public record Backend(String id, InetSocketAddress endpoint, int weight, State state, ProxyHeader proxyHeader) {
 
   /** The largest weight, 65535 (as in IPVS). */
   public static final int MAX_WEIGHT = 65_535;
@@ -59,6 +61,27 @@ public record Backend(String id, InetSocketAddress endpoint, int weight, State s
   }
 
   /**
+   * Which PROXY protocol header the proxy sends first on its control connections to a backend, so the
+   * backend sees the real client address. Data connections never carry one (it would end up in the
+   * file). Health probes send the version 2 {@code LOCAL} command to a {@link #V2} backend and {@code
+   * PROXY UNKNOWN} to a {@link #V1} one (version 1 has no LOCAL): the backend then uses the probe
+   * connection's own addresses.
+   */
+  public enum ProxyHeader {
+    /** No header: the backend sees the proxy's address. */
+    NONE,
+    /** A version 1 text header. */
+    V1,
+    /** A version 2 binary header. */
+    V2
+  }
+
+  /** A backend that expects no PROXY header. */
+  public Backend(String id, InetSocketAddress endpoint, int weight, State state) {
+    this(id, endpoint, weight, state, ProxyHeader.NONE);
+  }
+
+  /**
    * Validates the components.
    *
    * @throws NullPointerException if a component is null
@@ -69,6 +92,7 @@ public record Backend(String id, InetSocketAddress endpoint, int weight, State s
     requireNonNull(id, "id");
     requireNonNull(endpoint, "endpoint");
     requireNonNull(state, "state");
+    requireNonNull(proxyHeader, "proxyHeader");
     if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
           "id: '" + escape(id) + "' (expected: 1.." + MAX_ID_LENGTH + " characters, no control characters)");
@@ -108,17 +132,22 @@ public record Backend(String id, InetSocketAddress endpoint, int weight, State s
 
   /** Returns this backend with {@code weight} (0..65535). */
   public Backend withWeight(int weight) {
-    return new Backend(id, endpoint, weight, state);
+    return new Backend(id, endpoint, weight, state, proxyHeader);
   }
 
   /** Returns this backend in {@code state}. */
   public Backend withState(State state) {
-    return new Backend(id, endpoint, weight, state);
+    return new Backend(id, endpoint, weight, state, proxyHeader);
   }
 
   /** Returns this backend at {@code endpoint}, which must be resolved. */
   public Backend withEndpoint(InetSocketAddress endpoint) {
-    return new Backend(id, endpoint, weight, state);
+    return new Backend(id, endpoint, weight, state, proxyHeader);
+  }
+
+  /** Returns this backend expecting {@code proxyHeader} on its control connections. */
+  public Backend withProxyHeader(ProxyHeader proxyHeader) {
+    return new Backend(id, endpoint, weight, state, proxyHeader);
   }
 
   /** Returns whether this backend takes new clients: it is {@link State#UP} with a weight above 0. */

@@ -9,6 +9,10 @@ import io.github.ftproute.codec.FtpCommand;
 import io.github.ftproute.codec.FtpReply;
 import io.github.ftproute.codec.FtpReplyDecoder;
 import io.github.ftproute.codec.FtpVerb;
+import io.github.ftproute.codec.proxy.ProxyHeader;
+import io.github.ftproute.codec.proxy.ProxyProtocol;
+import io.github.ftproute.codec.proxy.ProxyVersion;
+import io.github.ftproute.routing.affinity.Backend;
 import io.github.ftproute.routing.health.ProbeResult.Reason;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -75,6 +79,21 @@ public final class FtpProbe {
   /** Starts a probe now (the connect step's deadline runs from here); the transport connects next. */
   public static FtpProbe start(ProbeSpec spec, FtpCodec codec, Ticker ticker) {
     return new FtpProbe(requireNonNull(spec, "spec"), requireNonNull(codec, "codec"), requireNonNull(ticker, "ticker"));
+  }
+
+  /**
+   * Returns the bytes a transport sends first on a probe's connection to a backend that expects
+   * {@code proxyHeader}: the version 2 {@code LOCAL} header, or {@code PROXY UNKNOWN} in version 1
+   * (which has no LOCAL): either way the backend uses the connection's own addresses and sees no made-up
+   * client; nothing for {@code NONE}. A new array each call.
+   */
+  public static byte[] preamble(Backend.ProxyHeader proxyHeader) {
+    requireNonNull(proxyHeader, "proxyHeader");
+    return switch (proxyHeader) {
+      case V2 -> ProxyProtocol.encode(ProxyHeader.local());
+      case V1 -> ProxyProtocol.encode(ProxyHeader.unknown(ProxyVersion.V1));
+      case NONE -> new byte[0];
+    };
   }
 
   /** The TCP connection is open: wait for the greeting. */

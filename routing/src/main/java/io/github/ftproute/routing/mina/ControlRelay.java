@@ -12,6 +12,7 @@ import io.github.ftproute.routing.DataConnection;
 import io.github.ftproute.routing.FtpSession;
 import io.github.ftproute.routing.ReplyDecision;
 import io.github.ftproute.routing.SessionOpening;
+import io.github.ftproute.core.Cidr;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,10 @@ final class ControlRelay implements Endpoint {
 
   private final MinaTransport transport;
   private final IoSession client;
+  private final InetSocketAddress clientAddress;
+  private final InetSocketAddress dialled;
+  private @Nullable IoBuffer early;
+  private boolean sniff;
   private final FtpCommandDecoder commands;
   private final FtpReplyDecoder replies;
   private final AtomicBoolean clientPaused = new AtomicBoolean();
@@ -65,9 +70,22 @@ final class ControlRelay implements Endpoint {
   private long bytesToClient;
   private @Nullable String outcome; // why the session ended, for its log line; null while it runs
 
-  ControlRelay(MinaTransport transport, IoSession client) {
+  /**
+   * A relay for {@code client}, whose client is {@code clientAddress} and which dialled {@code dialled}
+   * (the socket's addresses, or those of the PROXY header it began with); {@code early} holds the bytes
+   * read after that header, if any.
+   */
+  ControlRelay(MinaTransport transport, IoSession client, InetSocketAddress clientAddress, InetSocketAddress dialled,
+      @Nullable IoBuffer early) {
     this.transport = transport;
     this.client = client;
+    this.clientAddress = clientAddress;
+    this.dialled = dialled;
+    this.early = early;
+    List<Cidr> upstreams = transport.config().proxyUpstreams();
+    // a PROXY header from a peer that is not a trusted upstream is refused, not passed on as a command
+    this.sniff = !upstreams.isEmpty()
+        && !Cidr.anyContains(upstreams, ((InetSocketAddress) client.getRemoteAddress()).getAddress());
     this.commands = transport.config().codec().newCommandDecoder();
     this.replies = transport.config().codec().newReplyDecoder();
     this.openedNanos = transport.router().ticker().read();
@@ -85,7 +103,7 @@ final class ControlRelay implements Endpoint {
     }
     MinaSessions.configureControl(client, transport.config().controlIdleTimeoutSeconds(), IdleStatus.READER_IDLE);
     SessionOpening opening = transport.router().openSession(
-        (InetSocketAddress) client.getRemoteAddress(), (InetSocketAddress) client.getLocalAddress(), this);
+        clientAddress, (InetSocketAddress) client.getLocalAddress(), dialled, this);
     if (opening instanceof SessionOpening.Refused refused) {
       client.write(encode(refused.reply()));
       client.closeOnFlush();
@@ -119,6 +137,18 @@ final class ControlRelay implements Endpoint {
         return;
       }
       current.backendConnected((InetSocketAddress) s.getLocalAddress());
+      byte[] header = BackendHeaders.header(current.backend().proxyHeader(), clientAddress, dialled);
+      if (header.length > 0) {
+        s.write(IoBuffer.wrap(header));
+      }
+    }
+    IoBuffer first;
+    synchronized (this) {
+      first = early;
+      early = null;
+    }
+    if (first != null) {
+      received(client, first); // bytes that followed the client's PROXY header
     }
     MinaSide.resumeAndWake(client);
   }
@@ -131,6 +161,15 @@ final class ControlRelay implements Endpoint {
       return;
     }
     if (s == client) {
+      if (sniff) {
+        sniff = false;
+        if (BackendHeaders.looksLikeProxyHeader(buffer)) {
+          logger.warn("control connection from {} refused: a PROXY header from an untrusted address",
+              client.getRemoteAddress());
+          fail("Service not available: PROXY header from an untrusted address");
+          return;
+        }
+      }
       commands.decode(buffer.buf(), this::onCommand);
       pauseIfFull(client, backend, clientPaused);
     } else {

@@ -38,13 +38,16 @@ final class DataLink implements Endpoint {
   private final IoSession accepted;
   private final ServerSide serverSide;
   private final Runnable onFinish;
+  private @Nullable IoBuffer early;
   private @Nullable Splice splice;
   private @Nullable Endpoint acceptedEnd;
   private boolean closedEarly;
   private boolean finished;
 
-  private DataLink(MinaTransport transport, IoSession accepted, ServerSide serverSide, Runnable onFinish) {
+  private DataLink(MinaTransport transport, IoSession accepted, ServerSide serverSide, @Nullable IoBuffer early,
+      Runnable onFinish) {
     this.transport = transport;
+    this.early = early;
     this.accepted = accepted;
     this.serverSide = serverSide;
     this.onFinish = onFinish;
@@ -52,13 +55,14 @@ final class DataLink implements Endpoint {
 
   /**
    * Suspends {@code accepted}, connects to {@code target} from {@code localBind}, and splices the two;
-   * {@code serverSide} names the FTP server's side, whose end of input ends the link.
+   * {@code serverSide} names the FTP server's side, whose end of input ends the link; {@code early}
+   * holds bytes already read from {@code accepted} (after a PROXY header), sent to the target first.
    */
   static DataLink connect(MinaTransport transport, IoSession accepted, InetSocketAddress target,
-      @Nullable InetAddress localBind, ServerSide serverSide, Runnable onFinish) {
+      @Nullable InetAddress localBind, ServerSide serverSide, @Nullable IoBuffer early, Runnable onFinish) {
     accepted.suspendRead();
     MinaSessions.configureData(accepted, transport.config().dataBufferBytes());
-    DataLink link = new DataLink(transport, accepted, serverSide, onFinish);
+    DataLink link = new DataLink(transport, accepted, serverSide, early, onFinish);
     ConnectFuture connect = transport.connect(target, localBind, accepted, link::connected);
     connect.addListener(future -> {
       if (!((ConnectFuture) future).isConnected()) {
@@ -72,7 +76,10 @@ final class DataLink implements Endpoint {
     MinaSessions.configureData(peer, transport.config().dataBufferBytes());
     Splice created;
     Endpoint createdEnd;
+    IoBuffer first;
     synchronized (this) {
+      first = early;
+      early = null;
       if (closedEarly) {
         TransportHandler.attach(peer, ClosingEnd.INSTANCE);
         peer.closeNow();
@@ -86,6 +93,9 @@ final class DataLink implements Endpoint {
     }
     TransportHandler.attach(peer, end(created, 1, peer, accepted, serverSide == ServerSide.TARGET));
     TransportHandler.attach(accepted, createdEnd);
+    if (first != null) {
+      created.received(0, first);
+    }
     MinaSide.resumeAndWake(accepted);
   }
 

@@ -99,6 +99,10 @@ final class HealthChecker {
         s.closeNow(); // timed out while connecting
         return;
       }
+      byte[] preamble = FtpProbe.preamble(backend.proxyHeader());
+      if (preamble.length > 0) {
+        s.write(IoBuffer.wrap(preamble));
+      }
       apply(probe.connected());
     }
 

@@ -1,5 +1,6 @@
 package io.github.ftproute.routing.mina;
 
+import io.github.ftproute.core.Cidr;
 import io.github.ftproute.core.PortRange;
 import io.github.ftproute.routing.DataAdmission;
 import io.github.ftproute.routing.FtpSessionRouter;
@@ -207,20 +208,43 @@ public final class MinaTransport implements AutoCloseable {
 
   // --- connections ------------------------------------------------------------------------------
 
-  /** Chooses the endpoint of an accepted connection by the port it arrived on. */
+  /**
+   * Chooses the endpoint of an accepted connection by the port it arrived on. A connection from a
+   * trusted PROXY protocol upstream first reads its header; its source is then the client.
+   */
   private @Nullable Endpoint accept(IoSession session) {
+    FtpSessionRouter r = router;
+    if (r == null || closed) {
+      return null;
+    }
+    InetSocketAddress remote = (InetSocketAddress) session.getRemoteAddress();
+    InetSocketAddress local = (InetSocketAddress) session.getLocalAddress();
+    if (!config.proxyUpstreams().isEmpty() && Cidr.anyContains(config.proxyUpstreams(), remote.getAddress())) {
+      return new ProxyHeaderEnd(controlPorts.contains(local.getPort()), config.proxyHeaderTimeoutSeconds(),
+          this::route);
+    }
+    return route(session, remote, local, null);
+  }
+
+  /**
+   * Chooses the endpoint for a connection whose client is {@code remote} and that was dialled to
+   * {@code dialled} (the socket's addresses, or a PROXY header's); {@code early} holds bytes already
+   * read after a header.
+   */
+  private @Nullable Endpoint route(IoSession session, InetSocketAddress remote, InetSocketAddress dialled,
+      @Nullable IoBuffer early) {
     FtpSessionRouter r = router;
     if (r == null || closed) {
       return null;
     }
     int localPort = ((InetSocketAddress) session.getLocalAddress()).getPort();
     if (config.mode() == Mode.PERSISTENCE) {
-      return persistent(r, session, localPort);
+      return persistent(r, session, remote, localPort, early);
     }
     if (controlPorts.contains(localPort)) {
-      return new ControlRelay(this, session);
+      return new ControlRelay(this, session, remote, dialled, early);
     }
-    DataAdmission admission = r.admitData(localPort, (InetSocketAddress) session.getRemoteAddress());
+    DataAdmission admission = r.admitData(localPort, remote);
     if (!(admission instanceof DataAdmission.Admitted admitted)) {
       return null;
     }
@@ -234,13 +258,14 @@ public final class MinaTransport implements AutoCloseable {
     boolean passive = admitted.connection().purpose() == LeasePurpose.PASSIVE;
     InetAddress from = passive ? config.backendSource() : relay.clientFacingAddress().getAddress();
     return DataLink.connect(this, session, admitted.target(), from,
-        passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED,
+        passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED, early,
         () -> relay.dataFinished(admitted.connection(), passive ? session.getReadBytes() : session.getWrittenBytes(),
             passive ? session.getWrittenBytes() : session.getReadBytes()));
   }
 
-  private @Nullable Endpoint persistent(FtpSessionRouter r, IoSession session, int localPort) {
-    PersistentRoute route = r.route((InetSocketAddress) session.getRemoteAddress(), localPort);
+  private @Nullable Endpoint persistent(FtpSessionRouter r, IoSession session, InetSocketAddress remote, int localPort,
+      @Nullable IoBuffer early) {
+    PersistentRoute route = r.route(remote, localPort);
     boolean control = controlPorts.contains(localPort);
     if (!(route instanceof PersistentRoute.Routed routed)) {
       if (control) {
@@ -255,10 +280,10 @@ public final class MinaTransport implements AutoCloseable {
       persistentSessions.incrementAndGet();
     }
     long opened = r.ticker().read();
-    return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, () -> {
+    return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, early, () -> {
       routed.connection().close();
       if (control) {
-        SessionLog.persistent(session, routed, r.ticker().read() - opened);
+        SessionLog.persistent(session, remote, routed, r.ticker().read() - opened);
         persistentSessions.decrementAndGet();
         checkDrained();
       }

@@ -3,6 +3,7 @@ package io.github.ftproute.routing.mina;
 import static java.util.Objects.requireNonNull;
 
 import io.github.ftproute.codec.FtpCodec;
+import io.github.ftproute.core.Cidr;
 import io.github.ftproute.core.PortRange;
 import io.github.ftproute.routing.FtpSessionRouter;
 import io.github.ftproute.routing.FtpSessionRouterBuilder;
@@ -47,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link #healthChecks}</td><td>every 2 s ±10%, 2 s deadline per step, greeting, NOOP
  *       and QUIT, rise 2, fall 3, 10 s slow start</td></tr>
  *   <tr><td>{@link #sweepInterval}</td><td>1 s</td></tr>
+ *   <tr><td>{@link #proxyProtocolFrom}</td><td>none: no PROXY headers are read</td></tr>
+ *   <tr><td>{@link #proxyProtocolTimeout}</td><td>5 s for a trusted upstream's header</td></tr>
  * </table>
  */
 public final class MinaTransportBuilder {
@@ -67,6 +70,8 @@ public final class MinaTransportBuilder {
   private Duration sweepInterval = Duration.ofSeconds(1);
   private @Nullable HealthPolicy healthPolicy = HealthPolicy.defaults();
   private ProbeSpec probeSpec = ProbeSpec.defaults();
+  private List<Cidr> proxyUpstreams = List.of();
+  private Duration proxyTimeout = Duration.ofSeconds(5);
   private final SetOnce set = new SetOnce();
 
   MinaTransportBuilder() {}
@@ -256,6 +261,43 @@ public final class MinaTransportBuilder {
     return this;
   }
 
+  /**
+   * Accepts the PROXY protocol (v1 or v2, told apart by the header) from upstream tiers in {@code
+   * upstreams}, such as HAProxy or a cloud NLB. Every connection from one of them, on the control
+   * port and on the data ports, must begin with a header; its source becomes the client: for
+   * affinity, session limits, logging, and the check that a passive data connection comes from the
+   * session's client. The header's destination is the address the client dialled, which 227/229
+   * replies announce unless an advertised address is configured. The header is stripped: data
+   * connections carry only the data. A {@code LOCAL} header (the upstream's own health check) keeps
+   * the connection's addresses.
+   *
+   * <p>Refused (logged; a {@code 421} on the control port): a malformed header, or none within
+   * {@link #proxyProtocolTimeout}, from an upstream; and a control connection from any other address
+   * whose first bytes are a PROXY header. Other addresses connect directly, as without this setting.
+   * Default: none, no header is read.
+   *
+   * @throws IllegalArgumentException if {@code upstreams} is empty
+   */
+  public MinaTransportBuilder proxyProtocolFrom(List<Cidr> upstreams) {
+    requireNonNull(upstreams, "upstreams");
+    if (upstreams.isEmpty()) {
+      throw new IllegalArgumentException("upstreams: [] (expected: at least one CIDR)");
+    }
+    once(14, "proxyProtocolFrom");
+    this.proxyUpstreams = List.copyOf(upstreams);
+    return this;
+  }
+
+  /**
+   * Sets how long a connection from a trusted upstream may take to deliver its PROXY header. Default
+   * 5 s; whole seconds, at least 1.
+   */
+  public MinaTransportBuilder proxyProtocolTimeout(Duration timeout) {
+    once(15, "proxyProtocolTimeout");
+    this.proxyTimeout = seconds("proxyProtocolTimeout", timeout);
+    return this;
+  }
+
   private static Duration seconds(String name, Duration d) {
     requireNonNull(d, name);
     if (d.toSeconds() < 1 || d.toSeconds() > Integer.MAX_VALUE / 1000) {
@@ -290,7 +332,7 @@ public final class MinaTransportBuilder {
     }
     TransportConfig config = new TransportConfig(mode, codec, (int) controlIdleTimeout.toSeconds(),
         (int) backendTimeout.toSeconds(), backendSource, dataBufferSize, spliceHighWater, spliceHighWater / 4,
-        healthInterval, healthTimeout, sweepInterval);
+        healthInterval, healthTimeout, sweepInterval, proxyUpstreams, (int) proxyTimeout.toSeconds());
     MinaTransport transport = new MinaTransport(acc, con, sch, config, dataAddresses());
     if (healthPolicy != null) {
       transport.healthChecks(healthPolicy, probeSpec);

@@ -45,11 +45,12 @@ final class SessionLog {
 
   /**
    * A persistence-mode control connection ended (its data connections are not read, so their bytes
-   * are not in the line; {@code control} is the client's connection).
+   * are not in the line; {@code control} is the client's connection, {@code client} its client: the
+   * peer, or the source of the PROXY header it began with).
    */
-  static void persistent(IoSession control, PersistentRoute.Routed route, long nanos) {
+  static void persistent(IoSession control, InetSocketAddress client, PersistentRoute.Routed route, long nanos) {
     if (logger.isInfoEnabled()) {
-      logger.info(persistentLine((InetSocketAddress) control.getRemoteAddress(), route, control.getReadBytes(),
+      logger.info(persistentLine(client, route, control.getReadBytes(),
           control.getWrittenBytes(), nanos));
     }
   }

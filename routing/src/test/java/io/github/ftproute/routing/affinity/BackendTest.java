@@ -72,7 +72,11 @@ final class BackendTest {
         .addEqualityGroup(backend.withWeight(2))
         .addEqualityGroup(backend.withState(Backend.State.DRAINING))
         .addEqualityGroup(backend.withEndpoint(new InetSocketAddress(ENDPOINT.getAddress(), 22)))
+        .addEqualityGroup(backend.withProxyHeader(Backend.ProxyHeader.V2),
+            backend.withProxyHeader(Backend.ProxyHeader.V1).withProxyHeader(Backend.ProxyHeader.V2))
         .testEquals();
+    assertThat(backend.withProxyHeader(Backend.ProxyHeader.V1).withWeight(5).withState(Backend.State.DRAINING)
+        .proxyHeader()).isEqualTo(Backend.ProxyHeader.V1);
   }
 
   @Test

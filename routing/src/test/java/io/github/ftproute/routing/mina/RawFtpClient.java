@@ -48,6 +48,26 @@ final class RawFtpClient implements AutoCloseable {
     }
   }
 
+  /** Connects from {@code localAddress} and writes {@code first} (a PROXY header, say) before anything else. */
+  static RawFtpClient connect(InetSocketAddress server, String localAddress, byte[] first) throws IOException {
+    RawFtpClient client = connect(server, localAddress);
+    client.out.write(first);
+    client.out.flush();
+    return client;
+  }
+
+  /** Sends PASV and returns the address and port its 227 announces. */
+  InetSocketAddress pasv() throws IOException {
+    String reply = expect("PASV", "227");
+    Matcher m = PASV.matcher(reply.substring(4));
+    if (!m.find()) {
+      throw new AssertionError("227 without an address: " + reply);
+    }
+    String host = m.group(1) + "." + m.group(2) + "." + m.group(3) + "." + m.group(4);
+    return new InetSocketAddress(InetAddress.getByName(host),
+        Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6)));
+  }
+
   void send(String line) throws IOException {
     out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     out.flush();

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The vsftpd integration tests (examples/…/Vsftpd*Test) need a real
-# vsftpd binary; other tests may use lftp and curl. What is missing is installed first (Debian/Ubuntu,
+# vsftpd binary, the affinity-redis and shared-affinity tests a real redis-server (package
+# redis-server, binary /usr/bin/redis-server); other tests may use lftp and curl. What is missing is installed first (Debian/Ubuntu,
 # as root); any arguments are passed on to Maven, e.g. scripts/test.sh -o -pl examples -am.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in vsftpd lftp curl; do
+for tool in vsftpd lftp curl redis-server; do
   # vsftpd lives in /usr/sbin, which is not on every user's PATH
   if ! command -v "$tool" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$tool" ]; then
     missing+=("$tool")

@@ -46,6 +46,9 @@ import org.jspecify.annotations.Nullable;
  *     time), or null for none (the default)
  * @param metrics the loopback address of the Prometheus scrape endpoint ({@code /metrics}), or null
  *     for none (the default)
+ * @param affinityStore the Redis 7 or Valkey server whose affinity entries this proxy shares with the
+ *     others that name it ({@code --affinity-store redis://HOST:PORT}), or null to keep affinity in
+ *     this process (the default)
  */
 public record ProxyOptions(
     InetSocketAddress listen,
@@ -64,7 +67,8 @@ public record ProxyOptions(
     Duration drainTimeout,
     int maxSessionsPerClient,
     @Nullable InetSocketAddress admin,
-    @Nullable InetSocketAddress metrics) {
+    @Nullable InetSocketAddress metrics,
+    @Nullable InetSocketAddress affinityStore) {
 
   /** The longest duration any option accepts: 365 days, in seconds. */
   static final long MAX_SECONDS = 31_536_000;
@@ -98,6 +102,17 @@ public record ProxyOptions(
     loopback("--metrics", metrics);
   }
 
+  /** The settings with affinity in this process (no {@code --affinity-store}). */
+  public ProxyOptions(InetSocketAddress listen, List<BackendOption> backends, PortRange passivePorts,
+      @Nullable InetAddress advertise, Mode mode, Duration persistenceTimeout, int persistenceNetmask, String policy,
+      @Nullable InetAddress backendSource, boolean sharePassivePorts, Duration portQuarantine,
+      Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient,
+      @Nullable InetSocketAddress admin, @Nullable InetSocketAddress metrics) {
+    this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
+        backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
+        maxSessionsPerClient, admin, metrics, null);
+  }
+
   /** The settings without the admin and metrics endpoints (both off). */
   public ProxyOptions(InetSocketAddress listen, List<BackendOption> backends, PortRange passivePorts,
       @Nullable InetAddress advertise, Mode mode, Duration persistenceTimeout, int persistenceNetmask, String policy,
@@ -105,7 +120,7 @@ public record ProxyOptions(
       Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient) {
     this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
         backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
-        maxSessionsPerClient, null, null);
+        maxSessionsPerClient, null, null, null);
   }
 
   /** The admin and metrics endpoints have no authentication: they listen on loopback only. */

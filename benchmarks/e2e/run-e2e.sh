@@ -28,6 +28,8 @@
 #   PORT_BASE [21000]  PROFTPD_SESSIONS [500|200]
 #   REWRITE_PORTS [1000]: size of the rewrite proxy's own passive range (a port that carried a
 #                 connection rests 10 s for that client only, so the range does not cap the rate)
+#   POOL=1 adds the data-port pool run (pool.py through the rewrite proxy: churn, then churn + a
+#                 PASV flood) [0]; POOL_CLIENTS [32] POOL_RETRS [200] POOL_FLOOD [3000]
 #   OUT [benchmarks/target/e2e-results.md]  KEEP=1 keeps the temp dir (configs, logs, raw data)
 set -euo pipefail
 
@@ -255,13 +257,14 @@ proftpd_prepare() {
     local deb
     for deb in "$pf_cache"/debs/*.deb; do dpkg-deb -x "$deb" "$pf_cache/root" || return 1; done
   fi
-  if ldd "$bin" "$mod" | grep -q 'not found'; then
+  # (grep -q would end the pipe early, and under pipefail ldd's SIGPIPE would read as "none missing")
+  if [[ -n "$(ldd "$bin" "$mod" 2>&1 | grep 'not found' || true)" ]]; then
     log "installing proftpd's libraries"
     apt_install libhiredis0.14 libmemcached11 libmemcachedutil2 libsodium23 libsqlite3-0 libidn2-0 \
       libcap2 libacl1 libpcre2-posix3 libssl3 || return 1
   fi
   [[ -f "${pf_preload%% *}" && -f "${pf_preload##* }" ]] || return 1
-  ldd "$bin" "$mod" | grep -q 'not found' && return 1
+  [[ -z "$(ldd "$bin" "$mod" 2>&1 | grep 'not found' || true)" ]] || return 1
   return 0
 }
 if want proftpd; then
@@ -401,6 +404,29 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
+# --- data-port pool (issue 14): churn and a PASV flood through the rewrite proxy -----------------
+# POOL=1: CLIENTS sessions from 127.0.1.x each run POOL_RETRS small EPSV downloads in a row through
+# the rewrite proxy's REWRITE_PORTS-port range (data connections per second, every 425 counted);
+# then the same churn while one more client (127.0.2.10) sends POOL_FLOOD PASVs and never connects.
+# 32 clients of 200: each stays under the allocator's per-client share (128 leases/s sustained,
+# bursts of 256; DataPortAllocator's defaults), so any 425 they see is the flood's doing.
+POOL=${POOL:-0} POOL_CLIENTS=${POOL_CLIENTS:-32} POOL_RETRS=${POOL_RETRS:-200} POOL_FLOOD=${POOL_FLOOD:-3000}
+pool_lines=()
+if [[ "$POOL" == 1 ]] && [[ " ${active[*]} " == *" rewrite "* ]]; then
+  # direct first (when measured): the rate the clients and vsftpd reach without a proxy
+  runs=("rewrite 0" "rewrite $POOL_FLOOD")
+  [[ " ${active[*]} " == *" direct "* ]] && runs=("direct 0" "${runs[@]}")
+  for run in "${runs[@]}"; do
+    read -r t flood <<<"$run"
+    log "pool: $POOL_CLIENTS clients x $POOL_RETRS RETRs through $t, flood $flood PASVs"
+    j=$(timeout -k 5 700 python3 "$here/pool.py" --host "${HOST[$t]}" --port "${PORT[$t]}" --file small.bin \
+      --clients "$POOL_CLIENTS" --retrs "$POOL_RETRS" --flood "$flood" || echo '{"errors": ["pool.py failed"]}')
+    log "  pool: $j"
+    printf 'pool\t%s\t%s\t%s\n' "$t" "$flood" "$j" >>"$raw"
+    pool_lines+=("- $t, flood of $flood PASVs: \`$j\`")
+  done
+fi
+
 # --- report --------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$OUT")"
 {
@@ -415,6 +441,12 @@ mkdir -p "$(dirname "$OUT")"
   echo
   python3 "$here/report.py" "$raw" "$clk_tck" "$BIG_BYTES"
   echo
+  if ((${#pool_lines[@]})); then
+    echo "Data-port pool through the rewrite proxy ($REWRITE_PORTS ports), $POOL_CLIENTS clients x $POOL_RETRS RETRs of ${SMALL_BYTES} B (benchmarks/e2e/pool.py):"
+    echo
+    printf '%s\n' "${pool_lines[@]}"
+    echo
+  fi
   echo "Command lines:"
   echo
   for t in "${active[@]}"; do echo "- $t: \`${CMDLINE[$t]}\`"; done

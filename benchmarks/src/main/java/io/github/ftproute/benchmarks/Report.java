@@ -145,6 +145,12 @@ public final class Report {
       rows.add(throughputRow("port lease + claim + release, 10000-20000 " + occupancy
           + "% taken (vs FtpServer PassivePorts, no bind check)", ours, theirs));
     }
+    for (String occupancy : List.of("0", "90", "99")) {
+      ours = get("DataPortAllocatorBenchmark.cycle", "impl=ftproute-coarse", "occupancyPercent=" + occupancy);
+      theirs = get("DataPortAllocatorBenchmark.cycle", "impl=ftpserver", "occupancyPercent=" + occupancy);
+      rows.add(throughputRow("port lease + claim + release, 10000-20000 " + occupancy
+          + "% taken, coarse ticker (vs FtpServer PassivePorts, no bind check)", ours, theirs));
+    }
     ours = get("DataPortAllocatorBenchmark.cycle", "impl=ftproute", "occupancyPercent=0");
     theirs = get("DataPortAllocatorBenchmark.cycle", "impl=ftpserver-bind", "occupancyPercent=0");
     rows.add(throughputRow("port lease + claim + release, 0% taken (vs PassivePorts with bind check)", ours, theirs));

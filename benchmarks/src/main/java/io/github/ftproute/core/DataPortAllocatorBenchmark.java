@@ -3,6 +3,8 @@ package io.github.ftproute.core;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ftpserver.impl.PassivePorts;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,6 +29,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       one client cycling on a steady loop would only rest on every port in turn); the per-client
  *       rate raised out of the way (burst 2^30, 10^9 leases/s: the token bucket is still updated on
  *       every lease, one client is simply allowed millions a second); no port probe;
+ *   <li>{@code ftproute-coarse}: the same with a {@link CoarseTicker} over the system ticker,
+ *       refreshed every millisecond by a daemon thread of this benchmark (as an embedder's scheduler
+ *       would): the three clock reads of a cycle become field reads;
  *   <li>{@code ftpserver}: Apache FtpServer 1.2's {@code PassivePorts("10000-20000", false)}, {@code
  *       reserveNextPort()} and {@code releasePort(port)}: a random free port, no bind check;
  *   <li>{@code ftpserver-bind}: the same with {@code checkIfBound = true}, which binds a server socket
@@ -51,20 +56,33 @@ public class DataPortAllocatorBenchmark {
   @Param({"0", "90", "99"})
   public int occupancyPercent;
 
-  @Param({"ftproute", "ftpserver", "ftpserver-bind"})
+  @Param({"ftproute", "ftproute-coarse", "ftpserver", "ftpserver-bind"})
   public String impl;
 
   private DataPortAllocator allocator;
   private PassivePorts passivePorts;
   private ClientKey owner;
+  /** Refreshes the coarse ticker, for {@code ftproute-coarse} only; else null. */
+  private ScheduledExecutorService refresher;
 
   @Setup(Level.Trial)
   public void setUp() {
     PortRange range = PortRange.parse(RANGE);
     int taken = (int) ((long) range.size() * occupancyPercent / 100);
     owner = ClientKey.of(CLIENT);
-    if (impl.equals("ftproute")) {
-      allocator = DataPortAllocator.builder().range(range).quarantine(Duration.ZERO)
+    if (impl.startsWith("ftproute")) {
+      DataPortAllocator.Builder builder = DataPortAllocator.builder();
+      if (impl.equals("ftproute-coarse")) {
+        CoarseTicker ticker = CoarseTicker.create();
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread thread = new Thread(r, "coarse-ticker");
+          thread.setDaemon(true);
+          return thread;
+        });
+        refresher.scheduleAtFixedRate(ticker::tick, 1, 1, TimeUnit.MILLISECONDS);
+        builder.ticker(ticker);
+      }
+      allocator = builder.range(range).quarantine(Duration.ZERO)
           .clientLeaseRate(1 << 30, 1_000_000_000).build();
       for (int i = 0; i < taken; i++) {
         ClientKey background = ClientKey.ofIpv4(0x0A00_0000 + i / 16, 32);
@@ -86,6 +104,9 @@ public class DataPortAllocatorBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    if (refresher != null) {
+      refresher.shutdownNow();
+    }
     int size = PortRange.parse(RANGE).size();
     if (allocator != null && allocator.stats().free() + allocator.stats().quarantined() != size - (int) ((long) size * occupancyPercent / 100)) {
       throw new IllegalStateException("ports leaked: " + allocator.stats());

@@ -152,6 +152,9 @@ public final class PortRange implements Iterable<Integer> {
 
   /** Returns the position of {@code port} in ascending order, or -1 if it is not in the range. */
   int indexOf(int port) {
+    if (lows.length == 1) { // the usual one interval: no search
+      return port >= lows[0] && port <= highs[0] ? port - lows[0] : -1;
+    }
     int i = Arrays.binarySearch(lows, port);
     if (i < 0) {
       i = -i - 2; // the interval that starts below port
@@ -164,6 +167,9 @@ public final class PortRange implements Iterable<Integer> {
 
   /** Returns the port at {@code index} in ascending order, 0 to {@code size() - 1}. */
   int portAt(int index) {
+    if (lows.length == 1) {
+      return lows[0] + index;
+    }
     int i = Arrays.binarySearch(startIndex, index);
     if (i < 0) {
       i = -i - 2;

@@ -101,6 +101,18 @@ final class ProxyOperabilityTest {
     throw new AssertionError("no sample " + name + " " + labels + " in:\n" + scrape);
   }
 
+  /** The sum of every sample named {@code name} whose labels contain {@code labels}. */
+  private static double sum(String scrape, String name, String labels) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(scrape);
+    double total = 0;
+    while (m.find()) {
+      if (m.group(1) != null && m.group(1).contains(labels)) {
+        total += Double.parseDouble(m.group(2));
+      }
+    }
+    return total;
+  }
+
   /** The backend id (HOST:PORT) a client's session reached, from its login directory. */
   private static String backendOf(FTPClient ftp) throws Exception {
     return idByRoot.get(ftp.printWorkingDirectory());
@@ -188,6 +200,12 @@ final class ProxyOperabilityTest {
       assertThat(sample(during, "ftproute_ports", "state=\"free\""))
           .isLessThan(sample(before, "ftproute_ports", "state=\"free\"") + 1);
       assertThat(sample(during, "ftproute_affinity_misses_total", "")).isGreaterThan(0);
+      // every download is counted to its backend once its data connection has ended (before the 226)
+      assertThat(sum(during, "ftproute_backend_data_bytes_total", "direction=\"to_client\""))
+          .isGreaterThanOrEqualTo(sum(before, "ftproute_backend_data_bytes_total", "direction=\"to_client\"")
+              + (double) transfers * CONTENT.length);
+      assertThat(sum(during, "ftproute_backend_data_connections_total", "backend="))
+          .isGreaterThanOrEqualTo(sum(before, "ftproute_backend_data_connections_total", "backend=") + transfers);
       assertThat(sample(during, "ftproute_sessions_refused_total", "reason=\"no_backend\"")).isZero();
       assertThat(sample(during, "ftproute_ports_exhausted_total", "reason=\"range_full\"")).isZero();
       assertThat(sample(during, "ftproute_backend_up", "backend=\"" + a.hostPort() + "\"")).isEqualTo(1);

@@ -2,8 +2,11 @@ package io.github.ftproute.codec;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * {@code "227 Entering Passive Mode (192,0,2,1,117,49)."}. Instances are immutable and thread-safe.
  */
 public final class PassiveReply {
+  /** Reads eight bytes of an array as one little-endian long. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
   private final FtpReply reply;
   private final int ipv4;
   private final byte @Nullable [] ip; // 228 only; a 227 keeps its address in ipv4
@@ -74,42 +83,53 @@ public final class PassiveReply {
             + " in the text)");
   }
 
-  /** Scans for six comma-separated numbers; works on the bytes, allocating only the result. */
+  /**
+   * Scans for six comma-separated numbers; works on the bytes, allocating only the result. The
+   * text before the numbers is skipped eight bytes at a time ({@link #firstDigit}), and the numbers
+   * are read in one pass that packs the address as it goes.
+   */
   private static @Nullable ParseResult<PassiveReply> scan227(
       FtpReply reply, int line, byte[] text, int from) {
-    for (int i = from; i < text.length; i++) {
-      if (!isDigit(text[i]) || (i > from && isDigit(text[i - 1]))) {
-        continue;
+    int n = text.length;
+    for (int i = firstDigit(text, from); i < n; i = firstDigit(text, i + 1)) {
+      if (i > from && isDigit(text[i - 1])) {
+        continue; // inside a number that did not start a run
       }
       int at = i;
       int ip = 0;
       int p1 = 0;
+      int value = 0;
       int count = 0;
       boolean tooBig = false;
-      int value = 0;
-      while (count < 6) {
-        int digitsStart = at;
-        value = 0;
-        while (at < text.length && isDigit(text[at])) {
-          value = at - digitsStart < 3 ? value * 10 + (text[at] - '0') : 1000;
-          at++;
-        }
-        if (at == digitsStart) {
+      while (true) {
+        // one to three digits; a fourth makes the value 1000, out of range
+        int d;
+        if (at >= n || (d = digit(text[at])) < 0) {
           break;
         }
+        value = d;
+        if (++at < n && (d = digit(text[at])) >= 0) {
+          value = value * 10 + d;
+          if (++at < n && (d = digit(text[at])) >= 0) {
+            value = value * 10 + d;
+            while (++at < n && digit(text[at]) >= 0) {
+              value = 1000;
+            }
+          }
+        }
         tooBig |= value > 255;
-        count++;
+        if (++count == 6) {
+          break;
+        }
         if (count <= 4) {
-          ip = ip << 8 | (value & 0xFF);
-        } else if (count == 5) {
+          ip = ip << 8 | value & 0xFF;
+        } else {
           p1 = value;
         }
-        if (count < 6) {
-          if (at < text.length && text[at] == ',') {
-            at++;
-          } else {
-            break;
-          }
+        if (at < n && text[at] == ',') {
+          at++;
+        } else {
+          break;
         }
       }
       if (count != 6) {
@@ -125,6 +145,30 @@ public final class PassiveReply {
       return new ParseResult.Ok<>(new PassiveReply(reply, ip, null, port, line, i, at));
     }
     return null;
+  }
+
+  /**
+   * Returns the index of the first ASCII digit in {@code text} at or after {@code from}, or
+   * {@code text.length} if there is none. Eight bytes are tested at once: a byte {@code b} is a
+   * digit exactly when {@code b ^ '0'} is below 10, and the usual has-less-than word trick flags
+   * such bytes; a borrow can only flag bytes above a true one, so the lowest flag is exact.
+   */
+  static int firstDigit(byte[] text, int from) {
+    int i = from;
+    int n = text.length;
+    for (; i + Long.BYTES <= n; i += Long.BYTES) {
+      long t = (long) LONGS.get(text, i) ^ 0x3030303030303030L;
+      long found = (t - 10 * ONES) & ~t & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < n; i++) {
+      if (isDigit(text[i])) {
+        return i;
+      }
+    }
+    return n;
   }
 
   private static @Nullable ParseResult<PassiveReply> scan228(
@@ -183,6 +227,12 @@ public final class PassiveReply {
 
   private static boolean isDigit(byte b) {
     return b >= '0' && b <= '9';
+  }
+
+  /** Returns the value of an ASCII digit, or -1 for any other byte. */
+  private static int digit(byte b) {
+    int d = b - '0';
+    return Integer.compareUnsigned(d, 10) < 0 ? d : -1;
   }
 
   private static String latin1(byte[] bytes) {

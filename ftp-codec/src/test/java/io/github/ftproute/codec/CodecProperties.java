@@ -15,8 +15,10 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.CharRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
 
 /** Properties of the codec over generated commands, replies, lines, chunkings and bytes. */
 final class CodecProperties {
@@ -244,6 +246,38 @@ final class CodecProperties {
             "\r", "\u00ff", "\u0000", "226-x\r\n", "y".repeat(100), "2x0 ").map(Wire::bytes),
         Arbitraries.bytes().array(byte[].class).ofMaxSize(12));
     return pieces.list().ofMaxSize(40).map(CodecProperties::join0);
+  }
+
+  // --- the word-at-a-time digit search agrees with a byte loop --------------------------------
+
+  @Property
+  void firstDigit_isTheFirstDigitAtOrAfterFrom(
+      @ForAll @Size(max = 40) byte[] text, @ForAll @IntRange(max = 41) int from) {
+    int start = Math.min(from, text.length);
+    int expected = start;
+    while (expected < text.length && (text[expected] < '0' || text[expected] > '9')) {
+      expected++;
+    }
+
+    assertThat(PassiveReply.firstDigit(text, start)).isEqualTo(expected);
+  }
+
+  @Property
+  void passive227_foundWhereverItStands(
+      @ForAll @CharRange(from = ' ', to = '~') @StringLength(max = 60) String before,
+      @ForAll @IntRange(max = 255) int h1, @ForAll @IntRange(min = 1, max = 255) int p1,
+      @ForAll @IntRange(max = 255) int p2) {
+    // text without digits before the numbers, so the run given is the first
+    String prefix = before.replaceAll("[0-9]", " ");
+    FtpReply reply = FtpReply.of(227, prefix + "(" + h1 + ",0,0,7," + p1 + "," + p2 + ").");
+
+    ParseResult<PassiveReply> parsed = PassiveReply.parse(reply);
+
+    assertThat(parsed).isInstanceOf(ParseResult.Ok.class);
+    PassiveReply ok = ((ParseResult.Ok<PassiveReply>) parsed).value();
+    assertThat(ok.port()).isEqualTo(p1 << 8 | p2);
+    assertThat(ok.address().orElseThrow().getAddress())
+        .containsExactly((byte) h1, (byte) 0, (byte) 0, (byte) 7);
   }
 
   private static byte[] escape(byte[] data) {

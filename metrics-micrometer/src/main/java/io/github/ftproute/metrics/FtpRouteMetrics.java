@@ -55,6 +55,10 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code ftproute.backend.up}</td><td>gauge</td><td>{@code backend}</td><td>1 when UP, 0 otherwise</td></tr>
  *   <tr><td>{@code ftproute.backend.weight}</td><td>gauge</td><td>{@code backend}</td><td>the weight now (slow start shows here)</td></tr>
  *   <tr><td>{@code ftproute.backend.connections}</td><td>gauge</td><td>{@code backend}</td><td>live connections</td></tr>
+ *   <tr><td>{@code ftproute.backend.data.bytes}</td><td>counter, bytes</td><td>{@code backend},
+ *       {@code direction}: to_client, from_client</td><td>data bytes moved, as the transport reported
+ *       them ({@link FtpSessionRouter#traffic})</td></tr>
+ *   <tr><td>{@code ftproute.backend.data.connections}</td><td>counter</td><td>{@code backend}</td><td>data connections that ended</td></tr>
  *   <tr><td>{@code ftproute.probes}</td><td>counter</td><td>{@code backend}, {@code status}: up,
  *       degraded, down</td><td>health probes by result</td></tr>
  *   <tr><td>{@code ftproute.probe.latency}</td><td>timer</td><td>{@code backend}</td><td>probe durations</td></tr>
@@ -178,6 +182,14 @@ public final class FtpRouteMetrics implements MeterBinder {
           .tags(backendTags).description("the backend's weight now").register(registry);
       Gauge.builder("ftproute.backend.connections", pool, p -> p.liveConnections(id))
           .tags(backendTags).description("live connections to the backend").register(registry);
+      FunctionCounter.builder("ftproute.backend.data.bytes", router, r -> r.traffic(id).bytesToClients())
+          .tags(backendTags).tag("direction", "to_client").baseUnit("bytes")
+          .description("data bytes moved from the backend to clients").register(registry);
+      FunctionCounter.builder("ftproute.backend.data.bytes", router, r -> r.traffic(id).bytesFromClients())
+          .tags(backendTags).tag("direction", "from_client").baseUnit("bytes")
+          .description("data bytes moved from clients to the backend").register(registry);
+      FunctionCounter.builder("ftproute.backend.data.connections", router, r -> r.traffic(id).connections())
+          .tags(backendTags).description("data connections that ended").register(registry);
       BackendHealth h = health;
       if (h != null) {
         for (ProbeResult.Status status : ProbeResult.Status.values()) {

@@ -68,10 +68,27 @@ public final class DataConnection {
    * closed, or on a second call.
    */
   public List<FtpReply> close() {
+    return close(0, 0);
+  }
+
+  /**
+   * Ends the connection as {@link #close()} does, and reports the bytes it moved to the router's
+   * listener ({@link RouterListener#dataClosed}) and to the per-backend counts of
+   * {@link FtpSessionRouter#traffic(String)}: {@code bytesFromClient} toward the backend,
+   * {@code bytesToClient} toward the client. A second call reports and returns nothing.
+   *
+   * @throws IllegalArgumentException if a count is negative
+   */
+  public List<FtpReply> close(long bytesFromClient, long bytesToClient) {
+    if (bytesFromClient < 0 || bytesToClient < 0) {
+      throw new IllegalArgumentException(
+          "bytes: " + bytesFromClient + ", " + bytesToClient + " (expected: >= 0)");
+    }
     if (!closed.compareAndSet(false, true)) {
       return List.of();
     }
     lease.close();
+    session.dataBytes(lease.port(), bytesFromClient, bytesToClient);
     return session.dataClosed(lease);
   }
 

@@ -329,6 +329,11 @@ public final class FtpSession implements AutoCloseable {
     return new DataConnection(this, lease);
   }
 
+  /** A data connection of this session moved these bytes, reported to the listener. */
+  void dataBytes(int port, long bytesFromClient, long bytesToClient) {
+    listener.dataClosed(this, port, bytesFromClient, bytesToClient);
+  }
+
   /** A data connection of this session closed: returns the replies now due, in order. */
   synchronized List<FtpReply> dataClosed(PortLease lease) {
     leases.forget(lease);

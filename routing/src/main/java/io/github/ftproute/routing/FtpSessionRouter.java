@@ -252,6 +252,16 @@ public final class FtpSessionRouter {
     return table.sweep();
   }
 
+  /**
+   * Returns the data traffic routed to backend {@code backendId} since the router was built: the
+   * data connections that ended and the bytes they moved each way, as the transport reported them
+   * to {@link DataConnection#close(long, long)}. Zeros for an id that carried no data. Thread-safe;
+   * each count is read on its own, so a snapshot taken during traffic may mix two instants.
+   */
+  public BackendTraffic traffic(String backendId) {
+    return counters.traffic(requireNonNull(backendId, "backendId"));
+  }
+
   /** Returns a snapshot of the counters. */
   public RouterStats stats() {
     return counters.snapshot();

@@ -48,6 +48,12 @@ final class GuardedListener implements RouterListener {
   }
 
   @Override
+  public void dataClosed(FtpSession session, int port, long bytesFromClient, long bytesToClient) {
+    counters.dataClosed(session, port, bytesFromClient, bytesToClient);
+    guard(() -> delegate.dataClosed(session, port, bytesFromClient, bytesToClient));
+  }
+
+  @Override
   public void sessionClosed(FtpSession session) {
     counters.sessionClosed(session);
     guard(() -> delegate.sessionClosed(session));

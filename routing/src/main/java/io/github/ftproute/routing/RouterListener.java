@@ -31,6 +31,13 @@ public interface RouterListener {
   /** A data connection was admitted to {@code session}. */
   default void dataAdmitted(FtpSession session, int port, InetSocketAddress remote) {}
 
+  /**
+   * An admitted data connection of {@code session} ended, having moved {@code bytesFromClient}
+   * bytes from the client toward the backend and {@code bytesToClient} bytes the other way (both 0
+   * when the transport does not count; {@link io.github.ftproute.routing.mina.MinaTransport} does).
+   */
+  default void dataClosed(FtpSession session, int port, long bytesFromClient, long bytesToClient) {}
+
   /** A data connection was refused. */
   default void dataRefused(int port, InetSocketAddress remote, DataRefusal reason) {}
 

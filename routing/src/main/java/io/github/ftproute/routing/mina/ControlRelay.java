@@ -59,12 +59,18 @@ final class ControlRelay implements Endpoint {
   private boolean closed;
   private boolean dataEverFinished;
   private long lastDataFinishedNanos; // router ticker time, valid when dataEverFinished
+  private final long openedNanos;
+  private int transfers;
+  private long bytesFromClient;
+  private long bytesToClient;
+  private @Nullable String outcome; // why the session ended, for its log line; null while it runs
 
   ControlRelay(MinaTransport transport, IoSession client) {
     this.transport = transport;
     this.client = client;
     this.commands = transport.config().codec().newCommandDecoder();
     this.replies = transport.config().codec().newReplyDecoder();
+    this.openedNanos = transport.router().ticker().read();
   }
 
   synchronized @Nullable FtpSession session() {
@@ -274,6 +280,10 @@ final class ControlRelay implements Endpoint {
     }
     FtpSession current;
     IoSession toBackend;
+    String ended;
+    int moved;
+    long up;
+    long down;
     synchronized (this) {
       if (closed) {
         return;
@@ -281,6 +291,10 @@ final class ControlRelay implements Endpoint {
       closed = true;
       current = session;
       toBackend = backend;
+      ended = outcome != null ? outcome : "client closed";
+      moved = transfers;
+      up = bytesFromClient;
+      down = bytesToClient;
     }
     if (toBackend != null) {
       toBackend.closeOnFlush();
@@ -288,6 +302,7 @@ final class ControlRelay implements Endpoint {
     if (current != null) {
       current.close();
       transport.unregister(this);
+      SessionLog.rewrite(current, moved, up, down, transport.router().ticker().read() - openedNanos, ended);
     }
   }
 
@@ -297,6 +312,9 @@ final class ControlRelay implements Endpoint {
       return;
     }
     backendGone = true;
+    if (outcome == null && !closed) {
+      outcome = "backend closed";
+    }
     if (passthrough != null || closed) {
       client.closeOnFlush();
       return;
@@ -316,8 +334,11 @@ final class ControlRelay implements Endpoint {
    * due. Both happen under this monitor, so a reply decided on the backend's thread cannot slip in
    * between.
    */
-  synchronized void dataFinished(DataConnection connection) {
-    write(connection.close());
+  synchronized void dataFinished(DataConnection connection, long bytesFromClient, long bytesToClient) {
+    write(connection.close(bytesFromClient, bytesToClient));
+    transfers++;
+    this.bytesFromClient += bytesFromClient;
+    this.bytesToClient += bytesToClient;
     dataEverFinished = true;
     lastDataFinishedNanos = transport.router().ticker().read();
     FtpSession current = session;
@@ -351,6 +372,9 @@ final class ControlRelay implements Endpoint {
       return;
     }
     failed = true;
+    if (outcome == null) {
+      outcome = "421 " + text;
+    }
     client.write(encode(FtpReply.of(ReplyCode.SERVICE_NOT_AVAILABLE, text)));
     client.closeOnFlush();
     if (backend != null) {

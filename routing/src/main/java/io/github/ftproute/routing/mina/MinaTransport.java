@@ -234,7 +234,9 @@ public final class MinaTransport implements AutoCloseable {
     boolean passive = admitted.connection().purpose() == LeasePurpose.PASSIVE;
     InetAddress from = passive ? config.backendSource() : relay.clientFacingAddress().getAddress();
     return DataLink.connect(this, session, admitted.target(), from,
-        passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED, () -> relay.dataFinished(admitted.connection()));
+        passive ? DataLink.ServerSide.TARGET : DataLink.ServerSide.ACCEPTED,
+        () -> relay.dataFinished(admitted.connection(), passive ? session.getReadBytes() : session.getWrittenBytes(),
+            passive ? session.getWrittenBytes() : session.getReadBytes()));
   }
 
   private @Nullable Endpoint persistent(FtpSessionRouter r, IoSession session, int localPort) {
@@ -252,9 +254,11 @@ public final class MinaTransport implements AutoCloseable {
       MinaSessions.configureControl(session, 0, IdleStatus.READER_IDLE); // unread: no FTP deadlines apply
       persistentSessions.incrementAndGet();
     }
+    long opened = r.ticker().read();
     return DataLink.connect(this, session, routed.target(), config.backendSource(), DataLink.ServerSide.NONE, () -> {
       routed.connection().close();
       if (control) {
+        SessionLog.persistent(session, routed, r.ticker().read() - opened);
         persistentSessions.decrementAndGet();
         checkDrained();
       }

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * connection runs on the processor of its client control connection, and the second half of each
  * data connection on the processor of the first half, so relaying stays on one thread.
  *
+ * <p>The processors also skip the selector wake-ups MINA asks of a processor from its own I/O
+ * thread, which on one thread are pure overhead (see {@code LoopAwareProcessor}).
+ *
  * <p>Accepted sessions, and connections not opened by a transport, are placed round robin.
  * Sessions stay on their processor for life.
  *
@@ -57,7 +60,7 @@ public final class PairedProcessorPool implements IoProcessor<NioSession> {
     requireNonNull(executor, "executor");
     processors = new NioProcessor[size];
     for (int i = 0; i < size; i++) {
-      processors[i] = new NioProcessor(executor);
+      processors[i] = LoopAwareProcessor.create(executor);
     }
   }
 

@@ -2,6 +2,7 @@ package io.github.ftproute.routing.mina;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.ftproute.routing.BackendTraffic;
 import io.github.ftproute.routing.affinity.BackendPool;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -55,9 +56,14 @@ final class MinaTransportTransferTest {
     String client = "127.0.0." + (10 + mode.ordinal());
     String file = "up-" + mode + ".bin";
     long seed = 100 + mode.ordinal();
+    BackendTraffic before = proxy.router().traffic(server.backend().id());
     FTPClient ftp = FtpClients.login(proxy.address(), client, mode);
     try {
       FtpClients.upload(ftp, file, Payload.stream(seed, SIZE), mode);
+      // the data connection ended before the 226: its bytes are counted to the backend
+      BackendTraffic uploaded = proxy.router().traffic(server.backend().id());
+      assertThat(uploaded.bytesFromClients() - before.bytesFromClients()).as("upload bytes").isEqualTo(SIZE);
+      assertThat(uploaded.connections() - before.connections()).isEqualTo(1);
       assertThat(Payload.sha256(Files.readAllBytes(server.home().resolve(file))))
           .as("the file the backend stored").isEqualTo(Payload.sha256(seed, SIZE));
 
@@ -65,6 +71,9 @@ final class MinaTransportTransferTest {
       FtpClients.download(ftp, file, downloaded, mode);
       assertThat(downloaded.count()).isEqualTo(SIZE);
       assertThat(downloaded.sha256()).isEqualTo(Payload.sha256(seed, SIZE));
+      BackendTraffic after = proxy.router().traffic(server.backend().id());
+      assertThat(after.bytesToClients() - uploaded.bytesToClients()).as("download bytes").isEqualTo(SIZE);
+      assertThat(after.bytesFromClients()).isEqualTo(uploaded.bytesFromClients());
     } finally {
       assertThat(FtpClients.quit(ftp)).startsWith("221");
     }

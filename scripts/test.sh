@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the whole test suite. The vsftpd integration tests (examples/…/Vsftpd*Test) need a real
-# vsftpd binary, the HAProxy tests (examples/…/Haproxy*Test) a real haproxy; other tests may use lftp
-# and curl. What is missing is installed first (Debian/Ubuntu,
+# vsftpd binary, the HAProxy tests (examples/…/Haproxy*Test) a real haproxy, the affinity-redis and
+# shared-affinity tests a real redis-server; other tests may use lftp and curl. What is missing is
+# installed first (Debian/Ubuntu,
 # as root); any arguments are passed on to Maven, e.g. scripts/test.sh -o -pl examples -am.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for tool in vsftpd lftp curl haproxy; do
+for tool in vsftpd lftp curl haproxy redis-server; do
   # vsftpd and haproxy live in /usr/sbin, which is not on every user's PATH
   if ! command -v "$tool" >/dev/null 2>&1 && ! [ -x "/usr/sbin/$tool" ]; then
     missing+=("$tool")

@@ -62,6 +62,7 @@ public final class FtpProxy implements AutoCloseable {
   private final RefusalCounter refusals = new RefusalCounter();
   private @Nullable AdminEndpoint admin;
   private @Nullable MetricsEndpoint metrics;
+  private @Nullable AffinityStore store;
 
   private FtpProxy(ProxyOptions options) {
     List<Backend> list = new ArrayList<>();
@@ -70,10 +71,21 @@ public final class FtpProxy implements AutoCloseable {
       list.add(new Backend(id, b.address(), b.weight(), Backend.State.UP, b.proxyProtocol()));
     }
     this.backends = BackendPool.of(list);
-    FtpSessionRouterBuilder router = FtpSessionRouter.builder()
-        .backends(backends)
-        .policy(ProxyOptions.policy(options.policy()))
-        .persistenceTimeout(options.persistenceTimeout())
+    FtpSessionRouterBuilder router = FtpSessionRouter.builder();
+    if (options.affinityStore() != null) {
+      try {
+        this.store = AffinityStore.connect(options.affinityStore());
+      } catch (RuntimeException e) {
+        disposeServices();
+        throw e;
+      }
+      router.affinityTable(store.table(backends, ProxyOptions.policy(options.policy()), options.persistenceTimeout()));
+    } else {
+      router.backends(backends)
+          .policy(ProxyOptions.policy(options.policy()))
+          .persistenceTimeout(options.persistenceTimeout());
+    }
+    router
         .persistenceNetmask(PersistenceNetmask.ofIpv4(options.persistenceNetmask()))
         .maxSessionsPerClient(options.maxSessionsPerClient())
         .dataPorts(options.passivePorts())
@@ -187,6 +199,9 @@ public final class FtpProxy implements AutoCloseable {
       metrics.close();
     }
     scheduler.shutdownNow();
+    if (store != null) {
+      store.close();
+    }
     acceptor.dispose(true);
     connector.dispose(true);
     processors.dispose();

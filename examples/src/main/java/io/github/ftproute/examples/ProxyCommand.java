@@ -136,6 +136,12 @@ final class ProxyCommand {
           + " match wins. Repeatable (default: none).")
   private List<ProxyOptions.AdvertiseFor> advertiseFor = new ArrayList<>();
 
+  @Option(names = "--affinity-store", paramLabel = "URI", converter = AffinityStoreConverter.class,
+      description = "Share client affinity with other proxies through the Redis 7 or Valkey server at this"
+          + " redis://HOST:PORT; Maglev"
+          + " when it is away (default: off, affinity in this process).")
+  private @Nullable InetSocketAddress affinityStore;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this text and exit.")
   private boolean help;
 
@@ -181,7 +187,7 @@ final class ProxyCommand {
     }
     return new ProxyOptions(listen, backends, passivePorts, advertised, mode, persistenceTimeout,
         persistenceNetmask, policy, backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout,
-        backendTimeout, drainTimeout, maxSessionsPerClient, admin, metrics, proxyProtocolFrom, advertiseFor);
+        backendTimeout, drainTimeout, maxSessionsPerClient, admin, metrics, proxyProtocolFrom, advertiseFor, affinityStore);
   }
 
   /** Turns picocli's complaint into this proxy's one-line form. */
@@ -252,6 +258,17 @@ final class ProxyCommand {
       // fall through to the message below
     }
     throw new BadValue(part, value, min + ".." + max);
+  }
+
+  /** {@code redis://HOST:PORT}, HOST an IP literal. */
+  static final class AffinityStoreConverter implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      if (!value.startsWith("redis://")) {
+        throw new BadValue(value, "redis://HOST:PORT");
+      }
+      return hostPort(value.substring("redis://".length()));
+    }
   }
 
   static final class HostPortConverter implements ITypeConverter<InetSocketAddress> {

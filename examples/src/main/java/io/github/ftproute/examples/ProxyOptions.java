@@ -51,6 +51,9 @@ import org.jspecify.annotations.Nullable;
  * @param proxyProtocolFrom upstream tiers whose connections (control and data) must begin with a
  *     PROXY protocol header, whose source is then the client (default none)
  * @param advertiseFor addresses to put in 227 replies by client network, first match wins (default none)
+ * @param affinityStore the Redis 7 or Valkey server whose affinity entries this proxy shares with the
+ *     others that name it ({@code --affinity-store redis://HOST:PORT}), or null to keep affinity in
+ *     this process (the default)
  */
 public record ProxyOptions(
     InetSocketAddress listen,
@@ -71,7 +74,8 @@ public record ProxyOptions(
     @Nullable InetSocketAddress admin,
     @Nullable InetSocketAddress metrics,
     List<Cidr> proxyProtocolFrom,
-    List<AdvertiseFor> advertiseFor) {
+    List<AdvertiseFor> advertiseFor,
+    @Nullable InetSocketAddress affinityStore) {
 
   /** The longest duration any option accepts: 365 days, in seconds. */
   static final long MAX_SECONDS = 31_536_000;
@@ -107,7 +111,7 @@ public record ProxyOptions(
     advertiseFor = List.copyOf(requireNonNull(advertiseFor, "advertiseFor"));
   }
 
-  /** The settings without PROXY protocol upstreams and advertised addresses by client network. */
+  /** The settings without PROXY protocol upstreams, advertised addresses by client network, or affinity store. */
   public ProxyOptions(InetSocketAddress listen, List<BackendOption> backends, PortRange passivePorts,
       @Nullable InetAddress advertise, Mode mode, Duration persistenceTimeout, int persistenceNetmask, String policy,
       @Nullable InetAddress backendSource, boolean sharePassivePorts, Duration portQuarantine,
@@ -115,7 +119,7 @@ public record ProxyOptions(
       @Nullable InetSocketAddress admin, @Nullable InetSocketAddress metrics) {
     this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
         backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
-        maxSessionsPerClient, admin, metrics, List.of(), List.of());
+        maxSessionsPerClient, admin, metrics, List.of(), List.of(), null);
   }
 
   /**
@@ -139,7 +143,7 @@ public record ProxyOptions(
       Duration controlIdleTimeout, Duration backendTimeout, Duration drainTimeout, int maxSessionsPerClient) {
     this(listen, backends, passivePorts, advertise, mode, persistenceTimeout, persistenceNetmask, policy,
         backendSource, sharePassivePorts, portQuarantine, controlIdleTimeout, backendTimeout, drainTimeout,
-        maxSessionsPerClient, null, null, List.of(), List.of());
+        maxSessionsPerClient, null, null, List.of(), List.of(), null);
   }
 
   /** The admin and metrics endpoints have no authentication: they listen on loopback only. */

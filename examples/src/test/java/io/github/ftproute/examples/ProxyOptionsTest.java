@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 final class ProxyOptionsTest {
 
@@ -220,6 +221,22 @@ final class ProxyOptionsTest {
         "--backend-source HOST", "--share-passive-ports", "--port-quarantine SECONDS",
         "--control-idle-timeout SECONDS", "--backend-timeout SECONDS", "--drain-timeout SECONDS",
         "--max-sessions-per-client N", "--help");
+  }
+
+  @Test
+  void affinityStore_redisUri_parsed() {
+    ProxyOptions options = ProxyOptions.parse(List.of("--backend", "127.0.0.1:21", "--affinity-store",
+        "redis://127.0.0.1:6379"));
+    assertThat(options.affinityStore()).isEqualTo(new java.net.InetSocketAddress("127.0.0.1", 6379));
+    assertThat(ProxyOptions.parse(List.of("--backend", "127.0.0.1:21")).affinityStore()).isNull();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:6379", "http://127.0.0.1:6379", "redis://localhost:6379", "redis://127.0.0.1"})
+  void affinityStore_notRedisIpLiteralAndPort_refused(String value) {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ProxyOptions.parse(List.of("--backend", "127.0.0.1:21", "--affinity-store", value)))
+        .withMessageStartingWith("--affinity-store");
   }
 
   @Test

@@ -89,8 +89,40 @@ import org.jspecify.annotations.Nullable;
  *       until a connection closes or the backend set changes.
  * </ul>
  *
- * <p>Other implementations (a store shared by several proxies, say) may differ in these details but
- * keep the contract above.
+ * <h2>Implementing the interface</h2>
+ *
+ * <p>Code outside this package may implement the table, for instance over a store shared by several
+ * proxies (the {@code ftproute-affinity-redis} module does). An implementation keeps the contract
+ * above and these rules:
+ *
+ * <ul>
+ *   <li><b>Results.</b> {@code open} returns a {@link Routed} taken from the {@link BackendSet} it
+ *       routed with ({@link BackendPool#snapshot()} read once per call): {@link
+ *       BackendSet#route(String, Routed.Outcome)} for a stored backend id, {@link
+ *       BackendSet#route(Routed, Routed.Outcome)} to revalidate a cached result, or {@link
+ *       NoBackend#INSTANCE}. New clients are routed by the policy's selector over {@link
+ *       BackendSet#candidates()}. Each returned {@code Routed} is counted with {@link
+ *       Routed#countOpened()}, and each {@code close} calls {@link Routed#countClosed()}, so the
+ *       pool's live connection counts stay right.
+ *   <li><b>The template rule.</b> An entry with live connections (on any instance sharing the store)
+ *       must not expire or be evicted. A store shared by processes that may crash holds live
+ *       connections as leases that the holder renews (in {@link #sweep()}), so a crashed holder's
+ *       connections stop pinning the entry once its lease runs out.
+ *   <li><b>Expiry.</b> Sliding: the persistence timeout restarts with every connection and when the
+ *       last one closes. An implementation may keep an entry longer than that (by its renewal period,
+ *       say), never shorter, and says by how much.
+ *   <li><b>Backends that leave.</b> An entry whose backend is not in the snapshot, or is {@code DOWN},
+ *       is never used: the client is re-balanced ({@link Routed.Outcome#REBALANCED}); {@code sweep()}
+ *       removes such entries.
+ *   <li><b>Store failure.</b> {@code open} never throws and never waits without a deadline because a
+ *       store is slow or unreachable: it routes the client by a policy that needs no shared state
+ *       (Maglev gives every proxy the same answer), returns {@link Routed.Outcome#UNRECORDED} and
+ *       counts it. {@code close}, {@code lookup}, {@code entry} and {@code sweep} likewise return
+ *       within a documented deadline.
+ *   <li><b>Threads and memory.</b> No threads or timers of its own (the store's client library may
+ *       have its I/O threads; the embedder owns them), time from an injected {@link Ticker}, and a
+ *       documented bound on the memory held in the process.
+ * </ul>
  */
 public interface AffinityTable {
 

@@ -103,8 +103,41 @@ public final class BackendSet {
     return byId.values().asList();
   }
 
-  Candidates candidates() {
+  /**
+   * Returns the backends that take new clients, with their live connection counts, as a {@link
+   * SelectionPolicy} sees them. Built once per snapshot; for implementations of {@link AffinityTable}
+   * that run a policy's {@link SelectionPolicy#newSelector selector}.
+   */
+  public Candidates candidates() {
     return candidates;
+  }
+
+  /**
+   * Returns the shared {@link Routed} with {@code outcome} for the backend {@code id}, if this snapshot
+   * holds it and it keeps its clients ({@link Backend#keepsClients()}: {@code UP} or {@code
+   * DRAINING}); otherwise {@link NoBackend#INSTANCE}. For implementations of {@link AffinityTable}
+   * that store backend ids. One map lookup, allocation-free. It does not check that the backend takes
+   * new clients: an implementation creates entries only for a policy's choice among {@link
+   * #candidates()}.
+   */
+  public Route route(String id, Routed.Outcome outcome) {
+    requireNonNull(outcome, "outcome");
+    BackendEntry entry = byId.get(requireNonNull(id, "id"));
+    return entry == null || entry.incarnation() == 0 ? NoBackend.INSTANCE : entry.routed(outcome);
+  }
+
+  /**
+   * Returns the shared {@link Routed} with {@code outcome} for the backend of {@code earlier}, as this
+   * snapshot has it, if the incarnation that {@code earlier} was routed to is still live here (the
+   * backend was neither removed nor {@code DOWN} since, though its weight or state may have changed);
+   * otherwise {@link NoBackend#INSTANCE}. For implementations of {@link AffinityTable} that cache
+   * results across snapshot changes. Allocation-free.
+   */
+  public Route route(Routed earlier, Routed.Outcome outcome) {
+    requireNonNull(earlier, "earlier");
+    requireNonNull(outcome, "outcome");
+    BackendEntry entry = earlier.incarnation() == 0 ? null : live(earlier.incarnation());
+    return entry == null ? NoBackend.INSTANCE : entry.routed(outcome);
   }
 
   /**

@@ -14,6 +14,14 @@ import java.util.Objects;
  * <p>Instances are immutable and shared: the table returns the same instance for every connection
  * with the same backend snapshot and outcome, so routing allocates nothing. Two instances are equal
  * when backend, outcome and the internal incarnation agree.
+ *
+ * <p><b>For implementations of {@link AffinityTable}.</b> Obtain instances from the snapshot the
+ * connection is routed with: {@link BackendSet#route(String, Outcome)} by backend id, {@link
+ * BackendSet#route(Routed, Outcome)} for the backend of an earlier result, {@link #withOutcome} for
+ * the same backend with another outcome. Call {@link #countOpened()} once when {@code open} returns
+ * the instance and {@link #countClosed()} once in the matching {@code close}: that keeps the live
+ * connection counts that {@link BackendPool#liveConnections} reports and the least-connections
+ * policies read.
  */
 public final class Routed implements Route {
 
@@ -60,6 +68,45 @@ public final class Routed implements Route {
   /** Returns whether this connection created the client's affinity entry ({@code CREATED} or {@code REBALANCED}). */
   public boolean isNewEntry() {
     return outcome == Outcome.CREATED || outcome == Outcome.REBALANCED;
+  }
+
+  /**
+   * Returns the shared instance for the same backend incarnation with {@code outcome}. Allocation-free.
+   * Whether the backend still takes connections is not checked: see {@link BackendSet#route(Routed,
+   * Outcome)} for that.
+   */
+  public Routed withOutcome(Outcome outcome) {
+    return entry.routed(java.util.Objects.requireNonNull(outcome, "outcome"));
+  }
+
+  /**
+   * Returns whether {@code other} routes to the same incarnation of the same backend: both were handed
+   * out for the backend between one of its additions (or returns from {@code DOWN}) and the next
+   * removal (or {@code DOWN}), whatever their outcome and the backend's weight or state since. An
+   * implementation uses it to tell whether a closing connection counted in an entry that was
+   * replaced meanwhile.
+   */
+  public boolean sameIncarnation(Routed other) {
+    return other.entry.incarnation() == entry.incarnation()
+        && other.backend.id().equals(backend.id());
+  }
+
+  /**
+   * Counts one more live connection to the backend, as the built-in table does in {@code open}. For
+   * implementations of {@link AffinityTable}: call it once for each {@code Routed} that {@code open}
+   * returns. Lock-free, allocation-free, thread-safe.
+   */
+  public void countOpened() {
+    entry.connections().increment();
+  }
+
+  /**
+   * Counts one live connection fewer to the backend, as the built-in table does in {@code close}. For
+   * implementations of {@link AffinityTable}: call it once in each {@code close}. Lock-free,
+   * allocation-free, thread-safe.
+   */
+  public void countClosed() {
+    entry.connections().decrement();
   }
 
   BackendEntry entry() {

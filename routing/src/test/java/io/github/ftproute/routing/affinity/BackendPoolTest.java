@@ -103,7 +103,8 @@ final class BackendPoolTest {
 
   @Test
   void nulls_rejected() {
-    NullPointerTester tester = new NullPointerTester().setDefault(Backend.class, B);
+    NullPointerTester tester = new NullPointerTester().setDefault(Backend.class, B)
+        .setDefault(Routed.class, (Routed) BackendPool.of(A).snapshot().route(A.id(), Routed.Outcome.EXISTING));
     tester.testAllPublicStaticMethods(BackendPool.class);
     tester.testAllPublicInstanceMethods(BackendPool.of(A));
     tester.testAllPublicInstanceMethods(BackendPool.of(A).snapshot());
